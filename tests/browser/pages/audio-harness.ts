@@ -1,0 +1,296 @@
+// Test page for the audio core: exposes small async functions on `window.harness` that the
+// Playwright tests call. Everything measured here is computed in the test (Node), not the page.
+import { Microphone, type MicrophoneClip } from '../../../src/plugin/audio/microphone.ts';
+import { StreamingVoiceSource } from '../../../src/plugin/audio/streaming-voice-source.ts';
+import recorderUrl from './recorder.worklet.js?url';
+
+type Transport = 'auto' | 'shared' | 'message';
+
+interface Recording {
+  /** Output frames, starting at context frame `startFrame`. */
+  samples: number[];
+  startFrame: number;
+  marks: Record<string, number>;
+}
+
+class Recorder {
+  readonly node: AudioWorkletNode;
+  private blocks: { frame: number; samples: Float32Array }[] = [];
+  private marks: Record<string, number> = {};
+  private waiters = new Map<string, () => void>();
+
+  constructor(ctx: AudioContext) {
+    this.node = new AudioWorkletNode(ctx, 'test-recorder', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
+    this.node.port.onmessage = (e) => {
+      if (e.data.type === 'block') this.blocks.push(e.data);
+      if (e.data.type === 'mark') {
+        this.marks[e.data.id] = e.data.frame;
+        this.waiters.get(e.data.id)?.();
+      }
+    };
+    // The recorder outputs silence; connecting it keeps it (and everything feeding it) pulled.
+    this.node.connect(ctx.destination);
+  }
+
+  mark(id: string): Promise<void> {
+    const done = new Promise<void>((resolve) => this.waiters.set(id, resolve));
+    this.node.port.postMessage({ type: 'mark', id });
+    return done;
+  }
+
+  async stop(): Promise<Recording> {
+    await this.mark('__end');
+    this.node.port.postMessage({ type: 'flush' });
+    await this.mark('__flushed');
+    const first = this.blocks[0];
+    const samples: number[] = [];
+    for (const b of this.blocks) for (const v of b.samples) samples.push(v);
+    return { samples, startFrame: first ? first.frame : 0, marks: this.marks };
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function context(sampleRate?: number): Promise<AudioContext> {
+  const ctx = new AudioContext({ latencyHint: 'interactive', ...(sampleRate ? { sampleRate } : {}) });
+  await ctx.resume();
+  await ctx.audioWorklet.addModule(recorderUrl);
+  return ctx;
+}
+
+const harness = {
+  isolated: () => globalThis.crossOriginIsolated,
+
+  /** Records the fake microphone for `seconds`, polling the clip every animation frame. */
+  async recordMicrophone(opts: { seconds: number; transport: Transport; sampleRate?: number; lengthSec?: number }) {
+    const ctx = await context(opts.sampleRate);
+    const clip: MicrophoneClip = await Microphone.start({
+      audioContext: ctx,
+      transport: opts.transport,
+      lengthSec: opts.lengthSec ?? 1,
+      // The fake device's file is the reference: no echo canceller, suppression or gain control.
+      constraints: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+    });
+    const out = new Float32Array(Math.ceil(opts.seconds * clip.frequency) + clip.lengthSamples);
+    let filled = 0;
+    let frames = 0;
+    const positions: number[] = [];
+    await new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      const tick = () => {
+        frames++;
+        positions.push(clip.getPosition());
+        filled += clip.read(out, filled, out.length);
+        if (performance.now() - t0 >= opts.seconds * 1000 || filled >= out.length) resolve();
+        else requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const unity = new Float32Array(clip.lengthSamples);
+    const gotData = clip.getData(unity, 0);
+    const result = {
+      samples: Array.from(out.subarray(0, filled)),
+      transport: clip.transport,
+      frequency: clip.frequency,
+      lengthSamples: clip.lengthSamples,
+      lost: clip.lostSamples,
+      frames,
+      positionsInRange: positions.every((p) => p >= 0 && p < clip.lengthSamples),
+      gotData,
+      contextRate: ctx.sampleRate,
+      settings: { echoCancellation: clip.settings.echoCancellation ?? null },
+    };
+    clip.end();
+    await ctx.close();
+    return result;
+  },
+
+  /** Lets the clip overrun (no polling for `stallMs`), then reads: the lap must be detected. */
+  async microphoneLap(opts: { transport: Transport; stallMs: number }) {
+    const ctx = await context();
+    const clip = await Microphone.start({ audioContext: ctx, transport: opts.transport, lengthSec: 0.25 });
+    await sleep(opts.stallMs);
+    const buf = new Float32Array(clip.lengthSamples);
+    const read = clip.read(buf);
+    const result = { read, lost: clip.lostSamples, lengthSamples: clip.lengthSamples, total: clip.totalSamples };
+    clip.end();
+    await ctx.close();
+    return result;
+  },
+
+  /** Plays `seconds` of a 24 kHz tone enqueued in `chunkMs` pieces every `intervalMs`; records the output. */
+  async playTone(opts: { transport: Transport; seconds: number; chunkMs: number; intervalMs: number; freq: number; prebufferMs?: number }) {
+    const ctx = await context();
+    const rec = new Recorder(ctx);
+    const voice = await StreamingVoiceSource.create(ctx, {
+      transport: opts.transport,
+      ...(opts.prebufferMs !== undefined ? { prebufferMs: opts.prebufferMs } : {}),
+    });
+    voice.connect(rec.node);
+    const total = Math.round(opts.seconds * 24000);
+    const chunk = Math.round((opts.chunkMs / 1000) * 24000);
+    const tone = new Float32Array(total);
+    for (let i = 0; i < total; i++) tone[i] = 0.5 * Math.sin((2 * Math.PI * opts.freq * i) / 24000);
+    await rec.mark('first');
+    for (let i = 0; i < total; i += chunk) {
+      voice.enqueue(tone.subarray(i, Math.min(total, i + chunk)));
+      voice.update();
+      if (opts.intervalMs > 0) await sleep(opts.intervalMs);
+    }
+    voice.end();
+    const deadline = performance.now() + opts.seconds * 1000 + 3000;
+    while (voice.state !== 'idle' || voice.bufferedMs > 0) {
+      voice.update();
+      if (performance.now() > deadline) break;
+      await sleep(20);
+    }
+    await sleep(50);
+    voice.update();
+    const recording = await rec.stop();
+    const stats = { underruns: voice.underruns, playedFrames: voice.playedFrames, transport: voice.transport, state: voice.state };
+    voice.destroy();
+    await ctx.close();
+    return { ...recording, ...stats, contextRate: ctx.sampleRate };
+  },
+
+  /** Enqueues too little, waits: the source must count an underrun, then recover. */
+  async starve(opts: { transport: Transport }) {
+    const ctx = await context();
+    const rec = new Recorder(ctx);
+    const voice = await StreamingVoiceSource.create(ctx, { transport: opts.transport, prebufferMs: 50 });
+    voice.connect(rec.node);
+    const piece = new Float32Array(2400).fill(0.25); // 100 ms
+    let underrunEvents = 0;
+    voice.on('underrun', () => underrunEvents++);
+    voice.enqueue(piece);
+    await sleep(400);
+    voice.update();
+    const afterStarve = voice.underruns;
+    const stateAfterStarve = voice.state;
+    voice.enqueue(piece);
+    voice.end();
+    await sleep(400);
+    voice.update();
+    const result = {
+      afterStarve,
+      stateAfterStarve,
+      final: voice.underruns,
+      underrunEvents,
+      playedFrames: voice.playedFrames,
+      rate: ctx.sampleRate,
+    };
+    voice.destroy();
+    await ctx.close();
+    return result;
+  },
+
+  /** A short utterance below the prebuffer waits for end(), then plays. */
+  async prebuffer(opts: { transport: Transport }) {
+    const ctx = await context();
+    const rec = new Recorder(ctx);
+    const voice = await StreamingVoiceSource.create(ctx, { transport: opts.transport, prebufferMs: 200 });
+    voice.connect(rec.node);
+    voice.enqueue(new Float32Array(2400).fill(0.3)); // 100 ms < 200 ms prebuffer
+    await sleep(300);
+    voice.update();
+    const before = { state: voice.state, played: voice.playedFrames };
+    let drained = 0;
+    voice.on('drained', () => drained++);
+    voice.end();
+    await sleep(300);
+    voice.update();
+    const after = { state: voice.state, played: voice.playedFrames, underruns: voice.underruns, drained };
+    voice.destroy();
+    await ctx.close();
+    return { before, after, rate: ctx.sampleRate };
+  },
+
+  /** Plays a tone, calls clear() mid-way, records: how fast and how smoothly it falls silent. */
+  async clearMidway(opts: { transport: Transport }) {
+    const ctx = await context();
+    const rec = new Recorder(ctx);
+    const voice = await StreamingVoiceSource.create(ctx, { transport: opts.transport, prebufferMs: 50 });
+    voice.connect(rec.node);
+    const tone = new Float32Array(24000 * 2);
+    for (let i = 0; i < tone.length; i++) tone[i] = 0.5 * Math.sin((2 * Math.PI * 440 * i) / 24000);
+    voice.enqueue(tone);
+    await sleep(500);
+    const levelWhilePlaying = voice.level;
+    const mark = rec.mark('clear');
+    voice.clear();
+    await mark;
+    await sleep(300);
+    voice.update();
+    const bufferedAfter = voice.bufferedMs;
+    const stateAfter = voice.state;
+    // Speech enqueued after a clear plays normally.
+    voice.enqueue(tone.subarray(0, 4800));
+    voice.end();
+    await sleep(400);
+    voice.update();
+    const recording = await rec.stop();
+    const result = { ...recording, levelWhilePlaying, bufferedAfter, stateAfter, playedAfter: voice.playedFrames, rate: ctx.sampleRate };
+    voice.destroy();
+    await ctx.close();
+    return result;
+  },
+
+  /** destroy() stops the worklet, disconnects, stops timers and listeners. */
+  async destroyVoice(opts: { transport: Transport }) {
+    const ctx = await context();
+    const intervals = new Set<number>();
+    const realSet = window.setInterval.bind(window);
+    const realClear = window.clearInterval.bind(window);
+    window.setInterval = ((fn: TimerHandler, ms?: number) => {
+      const id = realSet(fn, ms);
+      intervals.add(id);
+      return id;
+    }) as typeof window.setInterval;
+    window.clearInterval = ((id?: number) => {
+      if (id !== undefined) intervals.delete(id);
+      realClear(id);
+    }) as typeof window.clearInterval;
+    const rec = new Recorder(ctx);
+    const voice = await StreamingVoiceSource.create(ctx, { transport: opts.transport, capacitySec: 0.5 });
+    voice.connect(rec.node);
+    voice.on('drained', () => {});
+    voice.enqueue(new Float32Array(24000 * 2).fill(0.2)); // overflows the 0.5 s ring: a pump timer runs
+    const timersWhileOverflowing = intervals.size;
+    await sleep(200);
+    voice.destroy();
+    let threw = '';
+    try {
+      voice.enqueue(new Float32Array(10));
+    } catch (e) {
+      threw = (e as { code?: string }).code ?? String(e);
+    }
+    await rec.mark('destroyed');
+    await sleep(200);
+    const recording = await rec.stop();
+    const destroyedAt = recording.marks.destroyed ?? 0;
+    let loudAfter = 0;
+    recording.samples.forEach((v, i) => {
+      if (recording.startFrame + i > destroyedAt + 256 && Math.abs(v) > 1e-6) loudAfter++;
+    });
+    window.setInterval = realSet as typeof window.setInterval;
+    window.clearInterval = realClear;
+    const result = {
+      timersWhileOverflowing,
+      timersAfter: intervals.size,
+      listeners: voice.listenerCount(),
+      isDestroyed: voice.isDestroyed,
+      threw,
+      loudAfter,
+      portHandler: voice.node.port.onmessage === null,
+    };
+    await ctx.close();
+    return result;
+  },
+};
+
+declare global {
+  interface Window {
+    harness: typeof harness;
+  }
+}
+window.harness = harness;

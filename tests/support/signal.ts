@@ -1,0 +1,107 @@
+import FFT from 'fft.js';
+
+/** Signal measurements the tests make on recorded audio. */
+
+export function rms(x: ArrayLike<number>, start = 0, end = x.length): number {
+  let sum = 0;
+  for (let i = start; i < end; i++) sum += (x[i] as number) ** 2;
+  return end > start ? Math.sqrt(sum / (end - start)) : 0;
+}
+
+/** Amplitude of the `freq` component (single-bin DFT over the whole window). */
+export function toneAmplitude(x: ArrayLike<number>, freq: number, rate: number, start = 0, end = x.length): number {
+  let re = 0;
+  let im = 0;
+  const w = (2 * Math.PI * freq) / rate;
+  for (let i = start; i < end; i++) {
+    re += (x[i] as number) * Math.cos(w * i);
+    im += (x[i] as number) * Math.sin(w * i);
+  }
+  return (2 * Math.hypot(re, im)) / (end - start);
+}
+
+/** Frequency with the most energy between `lo` and `hi` Hz, refined to 0.1 Hz. */
+export function dominantFrequency(x: ArrayLike<number>, rate: number, lo = 50, hi = rate / 2): number {
+  let best = lo;
+  let bestAmp = -1;
+  const scan = (from: number, to: number, step: number) => {
+    for (let f = from; f <= to; f += step) {
+      const a = toneAmplitude(x, f, rate);
+      if (a > bestAmp) {
+        bestAmp = a;
+        best = f;
+      }
+    }
+  };
+  scan(lo, hi, 5);
+  const coarse = best;
+  scan(coarse - 5, coarse + 5, 0.1);
+  return best;
+}
+
+/**
+ * Aligns `a` to `b`: finds the lag (positive: `a` is late) in [-maxLag, maxLag] that maximises
+ * their cross-correlation (FFT), and returns the normalised correlation over the overlap there.
+ */
+export function alignedCorrelation(a: ArrayLike<number>, b: ArrayLike<number>, maxLag: number): { correlation: number; lag: number } {
+  let size = 1;
+  while (size < a.length + b.length) size *= 2;
+  const fft = new FFT(size);
+  const pa = new Array<number>(size).fill(0);
+  const pb = new Array<number>(size).fill(0);
+  for (let i = 0; i < a.length; i++) pa[i] = a[i] as number;
+  for (let i = 0; i < b.length; i++) pb[i] = b[i] as number;
+  const fa = fft.createComplexArray();
+  const fb = fft.createComplexArray();
+  fft.realTransform(fa, pa);
+  fft.completeSpectrum(fa);
+  fft.realTransform(fb, pb);
+  fft.completeSpectrum(fb);
+  const prod = fft.createComplexArray();
+  for (let k = 0; k < size; k++) {
+    const ar = fa[2 * k] as number;
+    const ai = fa[2 * k + 1] as number;
+    const br = fb[2 * k] as number;
+    const bi = fb[2 * k + 1] as number;
+    prod[2 * k] = ar * br + ai * bi; // A · conj(B)
+    prod[2 * k + 1] = ai * br - ar * bi;
+  }
+  const xc = fft.createComplexArray();
+  fft.inverseTransform(xc, prod);
+  let lag = 0;
+  let best = Number.NEGATIVE_INFINITY;
+  for (let l = -maxLag; l <= maxLag; l++) {
+    const v = xc[2 * (((l % size) + size) % size)] as number;
+    if (v > best) {
+      best = v;
+      lag = l;
+    }
+  }
+  return { correlation: correlationAt(a, b, lag), lag };
+}
+
+/** Normalised correlation of `a[i + lag]` with `b[i]` over their overlap. */
+export function correlationAt(a: ArrayLike<number>, b: ArrayLike<number>, lag: number): number {
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  const n = Math.min(a.length - Math.max(0, lag), b.length - Math.max(0, -lag));
+  for (let i = 0; i < n; i++) {
+    const va = a[i + Math.max(0, lag)] as number;
+    const vb = b[i + Math.max(0, -lag)] as number;
+    sab += va * vb;
+    saa += va * va;
+    sbb += vb * vb;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+export function indexOfFirstAbove(x: ArrayLike<number>, threshold: number, from = 0): number {
+  for (let i = from; i < x.length; i++) if (Math.abs(x[i] as number) > threshold) return i;
+  return -1;
+}
+
+export function indexOfLastAbove(x: ArrayLike<number>, threshold: number): number {
+  for (let i = x.length - 1; i >= 0; i--) if (Math.abs(x[i] as number) > threshold) return i;
+  return -1;
+}
