@@ -1,4 +1,5 @@
 import { NpcVoiceError } from '../errors.js';
+import { createFirKernel, type FirKernel } from './fir-kernel.js';
 
 /** Filter design knobs; the defaults meet the targets in DESIGN.md with margin. */
 export interface ResamplerOptions {
@@ -13,6 +14,12 @@ export interface ResamplerOptions {
    * @defaultValue 0.125
    */
   transition?: number;
+  /**
+   * Who runs the filter: WebAssembly SIMD where available (`'auto'`), or plain JavaScript.
+   * Both give the same output to within float32 rounding.
+   * @defaultValue 'auto'
+   */
+  implementation?: 'auto' | 'js';
 }
 
 /** More phases than this and the table is approximated (512 phases, linearly interpolated). */
@@ -57,8 +64,8 @@ export class Resampler {
   /** phases+1 rows of `taps` coefficients (the extra row is for interpolation). */
   private readonly table: Float32Array;
 
-  /** History + pending input; `hist[0]` is absolute input index `histBase`. */
-  private hist: Float32Array;
+  /** Runs the dot products; owns the history (`hist[0]` is absolute input index `histBase`). */
+  private readonly kernel: FirKernel;
   private histLen = 0;
   private histBase = 0;
   /** Next output's position: integer input index + phase (exact) or fraction (interpolated). */
@@ -89,9 +96,10 @@ export class Resampler {
           : 0;
     // Window for an output at i0 + frac covers inputs i0 − behind … i0 + behind + 1: one extra
     // tap so the kernel's whole support fits for every fractional phase.
+    // Rounded up to a multiple of 8 (the extra taps are zeros) for the SIMD and unrolled loops.
     this.behind = Math.ceil(half);
-    this.taps = 2 * this.behind + 2;
-    this.lookahead = this.behind + 1;
+    this.taps = Math.ceil((2 * this.behind + 2) / 8) * 8;
+    this.lookahead = this.taps - 1 - this.behind;
 
     const integerRates = Number.isInteger(inRate) && Number.isInteger(outRate);
     const g = integerRates ? gcd(inRate, outRate) : 1;
@@ -122,7 +130,8 @@ export class Resampler {
       for (let k = 0; k < this.taps; k++) table[p * this.taps + k] = (table[p * this.taps + k] as number) / sum;
     }
     this.table = table;
-    this.hist = new Float32Array(this.taps * 2 + 4096);
+    const shape = { table, taps: this.taps, phases: this.phases, stepInt: this.stepInt, stepFrac: this.stepFrac, behind: this.behind };
+    this.kernel = createFirKernel(shape, this.taps * 2 + 4096, options.implementation ?? 'auto');
     this.reset();
   }
 
@@ -131,10 +140,15 @@ export class Resampler {
     return Math.ceil(((inputLength + this.taps) * this.outRate) / this.inRate) + 2;
   }
 
+  /** Which filter implementation this instance runs. */
+  get implementation(): FirKernel['name'] {
+    return this.kernel.name;
+  }
+
   /** Forgets all history, as if newly constructed. */
   reset(): void {
     // The stream is preceded by silence: the first output (position 0) needs `behind` zeros.
-    this.hist.fill(0, 0, this.behind);
+    this.kernel.hist.fill(0, 0, this.behind);
     this.histLen = this.behind;
     this.histBase = -this.behind;
     this.posInt = 0;
@@ -155,8 +169,10 @@ export class Resampler {
    */
   processInto(input: Float32Array, out: Float32Array, inputStart = 0, inputEnd = input.length): number {
     const count = inputEnd - inputStart;
-    if (this.histLen + count > this.hist.length) this.grow(this.histLen + count);
-    const hist = this.hist;
+    if (this.histLen + count > this.kernel.hist.length) {
+      this.kernel.growHistory(Math.max(this.histLen + count, this.kernel.hist.length * 2), this.histLen);
+    }
+    const hist = this.kernel.hist;
     let len = this.histLen;
     for (let i = inputStart; i < inputEnd; i++) hist[len++] = input[i] as number;
     this.histLen = len;
@@ -201,37 +217,23 @@ export class Resampler {
   }
 
   private runExact(out: Float32Array): number {
-    const hist = this.hist;
-    const table = this.table;
-    const taps = this.taps;
+    // How many outputs fit: output m sits at posInt_m = floor(u_m / phases), u_m = u_0 + m·D, and
+    // needs input up to posInt_m + lookahead. Counted in closed form, then run in one kernel call.
     const phases = this.phases;
-    const stepInt = this.stepInt;
-    const stepFrac = this.stepFrac;
-    const look = this.behind;
-    const lastStart = this.histBase + this.histLen - taps; // newest window start we can fill
-    let posInt = this.posInt;
-    let posFrac = this.posFrac;
-    let n = 0;
-    while (posInt - look <= lastStart) {
-      const start = posInt - look - this.histBase;
-      const row = posFrac * taps;
-      let acc = 0;
-      for (let k = 0; k < taps; k++) acc += (hist[start + k] as number) * (table[row + k] as number);
-      out[n++] = acc;
-      posInt += stepInt;
-      posFrac += stepFrac;
-      if (posFrac >= phases) {
-        posFrac -= phases;
-        posInt++;
-      }
-    }
-    this.posInt = posInt;
-    this.posFrac = posFrac;
+    const step = this.stepInt * phases + this.stepFrac;
+    const lastPos = this.histBase + this.histLen - 1 - this.lookahead;
+    const room = (lastPos + 1 - this.posInt) * phases - this.posFrac;
+    const n = room > 0 ? Math.ceil(room / step) : 0;
+    if (n === 0) return 0;
+    this.kernel.run(n, this.posInt - this.behind - this.histBase, this.posFrac, out, 0);
+    const units = this.posFrac + n * this.stepFrac;
+    this.posInt += n * this.stepInt + Math.floor(units / phases);
+    this.posFrac = units % phases;
     return n;
   }
 
   private runInterpolated(out: Float32Array): number {
-    const hist = this.hist;
+    const hist = this.kernel.hist;
     const table = this.table;
     const taps = this.taps;
     const phases = this.phases;
@@ -248,13 +250,20 @@ export class Resampler {
       const mix = p - pi;
       const rowA = pi * taps;
       const rowB = rowA + taps;
-      let accA = 0;
-      let accB = 0;
-      for (let k = 0; k < taps; k++) {
-        const x = hist[start + k] as number;
-        accA += x * (table[rowA + k] as number);
-        accB += x * (table[rowB + k] as number);
+      let a0 = 0;
+      let a1 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      for (let k = 0; k < taps; k += 2) {
+        const x0 = hist[start + k] as number;
+        const x1 = hist[start + k + 1] as number;
+        a0 += x0 * (table[rowA + k] as number);
+        a1 += x1 * (table[rowA + k + 1] as number);
+        b0 += x0 * (table[rowB + k] as number);
+        b1 += x1 * (table[rowB + k + 1] as number);
       }
+      const accA = a0 + a1;
+      const accB = b0 + b1;
       out[n++] = accA + (accB - accA) * mix;
       posFrac += step;
       const whole = Math.floor(posFrac);
@@ -271,15 +280,9 @@ export class Resampler {
     const keepFrom = this.posInt - this.behind - this.histBase;
     if (keepFrom <= 0) return;
     const drop = Math.min(keepFrom, this.histLen);
-    this.hist.copyWithin(0, drop, this.histLen);
+    this.kernel.hist.copyWithin(0, drop, this.histLen);
     this.histLen -= drop;
     this.histBase += drop;
-  }
-
-  private grow(needed: number): void {
-    const next = new Float32Array(Math.max(needed, this.hist.length * 2));
-    next.set(this.hist.subarray(0, this.histLen));
-    this.hist = next;
   }
 }
 

@@ -1,0 +1,20 @@
+/** One line of `npm run bench -- --json`. */
+export interface Metric {
+  metric: string;
+  value: number;
+  unit: string;
+  /** The same measurement for the reference (DESIGN.md names it), when there is one. */
+  reference?: number;
+  /** ours/theirs or theirs/ours, as the metric's name says. */
+  ratio?: number;
+  /** The target from DESIGN.md, for the table. */
+  target?: string;
+  /** What the reference is. */
+  against?: string;
+}
+
+/** A group of measurements; `skip` explains why it could not run here (never a made-up figure). */
+export interface Suite {
+  name: string;
+  run(): Promise<Metric[]>;
+}
