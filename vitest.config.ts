@@ -15,8 +15,18 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'browser',
+          name: 'node',
+          // Integration tests against a live emulator (sockets, timers, speech workers).
           sequence: { groupOrder: 1 },
+          include: ['tests/node/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          sequence: { groupOrder: 2 },
           include: ['tests/browser/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/browser/global-setup.ts'],

@@ -18,7 +18,22 @@ export type NpcVoiceErrorCode =
   | 'no-audio-worklet'
   | 'microphone-failed'
   // streaming-voice-source.ts and everything with destroy()
-  | 'destroyed';
+  | 'destroyed'
+  // live/: the Live API connection
+  | 'invalid-request'
+  | 'invalid-api-key'
+  | 'model-not-found'
+  | 'service-error'
+  | 'quota-exceeded'
+  | 'network'
+  | 'handshake-failed'
+  | 'session-closed'
+  | 'invalid-response'
+  | 'unsupported'
+  | 'reconnect-failed'
+  // dialogue/
+  | 'invalid-state'
+  | 'action-failed';
 
 /**
  * A typed error with a stable `code`.

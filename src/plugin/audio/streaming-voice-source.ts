@@ -101,6 +101,9 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
   private consumedPos = 0; // message path: worklet's read position from the last stats
   private playedTotal = 0;
   private lastPlayedRaw = 0;
+  private writtenTotal = 0; // frames given to enqueue() after resampling, pending included
+  private consumedTotal = 0; // frames the worklet took from the ring (played, or dropped by clear)
+  private lastConsumedRaw = 0;
   private lastDrained = 0;
   private lastUnderruns = 0;
   private destroyed = false;
@@ -213,6 +216,8 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
    */
   clear(): void {
     this.assertAlive();
+    // Speech still waiting on the main thread never reaches the ring: count it consumed now.
+    this.consumedTotal += this.pendingFrames;
     this.pending.length = 0;
     this.pendingFrames = 0;
     this.stopPumpTimer();
@@ -236,6 +241,20 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
   get playedFrames(): number {
     this.syncPlayed();
     return this.playedTotal;
+  }
+
+  /**
+   * Frames (at {@link sampleRate}) enqueued so far: the stream position the next enqueued sample
+   * will have. Compare with {@link consumedFrames} to know when a given sample is heard.
+   */
+  get writtenFrames(): number {
+    return this.writtenTotal;
+  }
+
+  /** Frames taken from the queue so far — played, or dropped by {@link clear}. */
+  get consumedFrames(): number {
+    this.syncConsumed();
+    return this.consumedTotal;
   }
 
   /** Smoothed RMS of what is audible now (0..1), for lip-sync and meters. */
@@ -294,6 +313,7 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
   }
 
   private write(src: Float32Array, start: number, end: number, copyPending: boolean): void {
+    this.writtenTotal += end - start;
     let offset = start;
     if (this.pending.length === 0) offset += this.push(src, offset, end);
     if (offset < end) {
@@ -353,6 +373,12 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
       this.consumedPos = stats.consumed;
     }
     this.update();
+  }
+
+  private syncConsumed(): void {
+    const raw = this.ring ? this.ring.readPosition : this.consumedPos;
+    this.consumedTotal += this.distance(raw, this.lastConsumedRaw);
+    this.lastConsumedRaw = raw;
   }
 
   private syncPlayed(): void {

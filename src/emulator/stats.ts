@@ -1,0 +1,54 @@
+/** Counters the emulator keeps; served as JSON at `/emulator/stats` and by `stats()`. */
+export class EmulatorStats {
+  sessionsOpen = 0;
+  sessionsTotal = 0;
+  /** User turns detected (speech starts from VAD, or activityStart). */
+  speechTurns = 0;
+  textTurns = 0;
+  interruptions = 0;
+  toolCalls = 0;
+  unknownToolResponses = 0;
+  videoFrames = 0;
+  resumed = 0;
+  audioSeconds = 0;
+  readonly closes: Record<string, number> = {};
+  /** End of a user turn → first audio chunk sent, last 1000 turns, ms. */
+  private readonly firstAudio: number[] = [];
+
+  sessionOpened(): void {
+    this.sessionsOpen++;
+    this.sessionsTotal++;
+  }
+
+  sessionClosed(): void {
+    this.sessionsOpen--;
+  }
+
+  closedWith(code: number): void {
+    this.closes[code] = (this.closes[code] ?? 0) + 1;
+  }
+
+  recordFirstAudio(ms: number): void {
+    this.firstAudio.push(ms);
+    if (this.firstAudio.length > 1000) this.firstAudio.shift();
+  }
+
+  toJSON(): Record<string, unknown> {
+    const sorted = [...this.firstAudio].sort((a, b) => a - b);
+    const q = (p: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number) : null);
+    return {
+      sessionsOpen: this.sessionsOpen,
+      sessionsTotal: this.sessionsTotal,
+      speechTurns: this.speechTurns,
+      textTurns: this.textTurns,
+      interruptions: this.interruptions,
+      toolCalls: this.toolCalls,
+      unknownToolResponses: this.unknownToolResponses,
+      videoFrames: this.videoFrames,
+      resumed: this.resumed,
+      audioSeconds: Math.round(this.audioSeconds * 10) / 10,
+      closes: { ...this.closes },
+      serverFirstAudioMs: { p50: q(0.5), p95: q(0.95), count: sorted.length },
+    };
+  }
+}

@@ -1,0 +1,478 @@
+import type { FunctionCall, FunctionResponse } from 'firebase/ai';
+import { NpcVoiceError } from '../errors.js';
+import { type Subscription, TypedEmitter } from '../events.js';
+import type { LiveConnectionEvents, LiveConnectionState } from '../live/live-connection.js';
+import type { LiveError } from '../live/live-errors.js';
+import type { LiveSessionParams } from '../live/live-model.js';
+import { type ActionOutcome, ActionRunner } from './actions.js';
+import { buildSystemInstruction, type NpcDefinition, validateNpc } from './npc.js';
+import { SubtitleTrack } from './subtitles.js';
+
+/** Where a conversation is. */
+export type ConversationState =
+  | 'idle'
+  | 'connecting'
+  | 'listening'
+  | 'userSpeaking'
+  | 'thinking'
+  | 'speaking'
+  | 'interrupted'
+  | 'ended'
+  | 'error';
+
+/**
+ * Every legal move. Anything else is refused with an `invalid-state` error, so a bug shows up
+ * where it happens instead of as a conversation stuck in a strange state.
+ */
+const TRANSITIONS: Readonly<Record<ConversationState, readonly ConversationState[]>> = {
+  idle: ['connecting', 'ended', 'error'],
+  connecting: ['listening', 'thinking', 'ended', 'error'],
+  listening: ['userSpeaking', 'thinking', 'speaking', 'connecting', 'ended', 'error'],
+  userSpeaking: ['listening', 'thinking', 'speaking', 'interrupted', 'connecting', 'ended', 'error'],
+  thinking: ['listening', 'userSpeaking', 'speaking', 'connecting', 'ended', 'error'],
+  speaking: ['listening', 'interrupted', 'thinking', 'connecting', 'ended', 'error'],
+  interrupted: ['userSpeaking', 'listening', 'thinking', 'speaking', 'connecting', 'ended', 'error'],
+  ended: [],
+  error: ['ended'],
+};
+
+/** True when a conversation may move from `from` to `to`. */
+export function canTransition(from: ConversationState, to: ConversationState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** Turn taking: the service hears silence (open mic), or the player holds a key (push-to-talk). */
+export type ConversationMode = 'open-mic' | 'push-to-talk';
+
+/** One line of the conversation. */
+export interface TranscriptEntry {
+  speaker: 'player' | 'npc';
+  text: string;
+  /** Date.now() when the line was complete. */
+  at: number;
+}
+
+/** Events of a {@link Conversation}. */
+export interface ConversationEvents {
+  state: { state: ConversationState; previous: ConversationState };
+  /** Who said what; `final` once the line is complete (partial lines update as they come). */
+  transcript: { speaker: 'player' | 'npc'; text: string; final: boolean };
+  /** The NPC's words so far, revealed in step with its voice. */
+  subtitle: { text: string; final: boolean };
+  /** An NPC action ran (or was refused). */
+  action: ActionOutcome;
+  error: { error: NpcVoiceError };
+}
+
+/** The part of a {@link StreamingVoiceSource} a conversation drives. */
+export interface VoiceOutput {
+  enqueue(samples: Float32Array): void;
+  end(): void;
+  clear(): void;
+  update(): void;
+  readonly writtenFrames: number;
+  readonly consumedFrames: number;
+  readonly bufferedMs: number;
+  readonly state: 'idle' | 'buffering' | 'playing';
+}
+
+/** The part of a {@link LiveConnection} a conversation drives. */
+export interface LiveLink {
+  readonly state: LiveConnectionState;
+  readonly resumptionHandle: string | null;
+  on<K extends keyof LiveConnectionEvents>(event: K, handler: (payload: LiveConnectionEvents[K]) => void): Subscription;
+  connect(): Promise<void>;
+  sendAudio(samples: Float32Array): void;
+  sendText(text: string): void;
+  sendToolResponses(responses: FunctionResponse[]): void;
+  activityStart(): void;
+  activityEnd(): void;
+  audioStreamEnd(): void;
+  close(): Promise<void>;
+}
+
+/** Options of {@link Conversation}. */
+export interface ConversationOptions {
+  npc: NpcDefinition;
+  live: LiveLink;
+  voice: VoiceOutput;
+  /** @defaultValue 'open-mic' */
+  mode?: ConversationMode;
+  /** Greet the player when the conversation starts. @defaultValue true */
+  greet?: boolean;
+  /**
+   * Hold back the microphone while the NPC is audible (for speakers without echo cancellation).
+   * Push-to-talk still interrupts. @defaultValue false
+   */
+  halfDuplex?: boolean;
+  /** Earlier lines with this NPC (from memory), shown as history. */
+  history?: TranscriptEntry[];
+  /** Clock for tests. @defaultValue performance.now */
+  now?: () => number;
+}
+
+/** What the plugin sends to make the NPC speak first (not shown as a player line). */
+export const GREETING_CUE = '(The player walks up to you. Greet them in character, briefly.)';
+
+const SPEECH_FRAMES_TO_START = 2;
+const SILENCE_MS_TO_END = 600;
+const THINKING_TIMEOUT_MS = 5000;
+
+/**
+ * The Live session settings for an NPC in a mode: its instruction, voice, language and actions,
+ * push-to-talk as manual activity detection, and barge-in on or off.
+ */
+export function sessionParamsFor(npc: NpcDefinition, options: { mode?: ConversationMode; bargeIn?: boolean } = {}): LiveSessionParams {
+  const voiceName = validateNpc(npc);
+  const runner = new ActionRunner(npc.id, npc.actions ?? {});
+  const manual = options.mode === 'push-to-talk';
+  const noBargeIn = options.bargeIn === false;
+  return {
+    systemInstruction: buildSystemInstruction(npc),
+    functionDeclarations: runner.declarations(),
+    voiceName,
+    ...(npc.language ? { languageCode: npc.language } : {}),
+    transcription: true,
+    ...(manual || noBargeIn
+      ? {
+          realtimeInputConfig: {
+            ...(manual ? { automaticActivityDetection: { disabled: true } } : {}),
+            ...(noBargeIn ? { activityHandling: 'NO_INTERRUPTION' } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * One conversation with one NPC, as an explicit state machine:
+ * `idle → connecting → listening ⇄ userSpeaking → thinking → speaking → (interrupted) → listening … → ended | error`.
+ *
+ * It feeds the voice from the Live connection, reveals subtitles by playback position, runs the
+ * NPC's actions for function calls, keeps the history, and decides what of the microphone to send
+ * (push-to-talk, half-duplex). The plugin calls {@link update} every frame.
+ *
+ * @example
+ * ```ts
+ * const talk = new Conversation({ npc, live, voice, mode: 'open-mic' });
+ * talk.on('subtitle', ({ text }) => bubble.setText(text));
+ * await talk.start();
+ * // each frame: chunker.pump((c) => talk.pushAudio(c)); talk.update();
+ * ```
+ */
+export class Conversation extends TypedEmitter<ConversationEvents> {
+  readonly npc: NpcDefinition;
+  readonly mode: ConversationMode;
+  private stateValue: ConversationState = 'idle';
+  private readonly live: LiveLink;
+  private readonly voice: VoiceOutput;
+  private readonly actions: ActionRunner;
+  private readonly subtitles = new SubtitleTrack();
+  private readonly subs: Subscription[] = [];
+  private readonly historyList: TranscriptEntry[];
+  private readonly greet: boolean;
+  private readonly now: () => number;
+  halfDuplex: boolean;
+  private chunkStart = 0;
+  private npcText = '';
+  private turnDone = false;
+  private audioThisTurn = false;
+  private talking = false;
+  private voicedRun = 0;
+  private lastVoiced = 0;
+  private floorDb = -70;
+  private thinkingSince = 0;
+  private playerPartial = '';
+  private greeting = false;
+
+  constructor(options: ConversationOptions) {
+    super();
+    validateNpc(options.npc);
+    this.npc = options.npc;
+    this.live = options.live;
+    this.voice = options.voice;
+    this.mode = options.mode ?? 'open-mic';
+    this.greet = options.greet ?? true;
+    this.halfDuplex = options.halfDuplex ?? false;
+    this.historyList = [...(options.history ?? [])];
+    this.now = options.now ?? (() => performance.now());
+    this.actions = new ActionRunner(options.npc.id, options.npc.actions ?? {});
+  }
+
+  get state(): ConversationState {
+    return this.stateValue;
+  }
+
+  /** Every complete line so far, oldest first (earlier conversations with this NPC included). */
+  get history(): readonly TranscriptEntry[] {
+    return this.historyList;
+  }
+
+  /** True while the player holds the talk key (push-to-talk). */
+  get isTalking(): boolean {
+    return this.talking;
+  }
+
+  /**
+   * Connects and, unless `greet: false`, lets the NPC greet the player.
+   * @throws the live layer's {@link LiveError} when the service refuses.
+   */
+  async start(): Promise<void> {
+    this.transition('connecting');
+    this.listen();
+    try {
+      await this.live.connect();
+    } catch (error) {
+      if (this.stateValue !== 'ended') this.fail(error as NpcVoiceError);
+      throw error;
+    }
+    if (this.stateValue !== 'connecting') return; // ended while connecting
+    if (this.greet) {
+      this.greeting = true;
+      this.live.sendText(GREETING_CUE);
+      this.transition('thinking');
+      this.thinkingSince = this.now();
+    } else {
+      this.transition('listening');
+    }
+  }
+
+  /**
+   * Offers 16 kHz microphone audio (20 ms chunks, each frame). Sent or held back by mode:
+   * push-to-talk sends only while talking; half-duplex holds it while the NPC is audible.
+   */
+  pushAudio(chunk: Float32Array): void {
+    if (!this.isLive()) return;
+    if (this.mode === 'push-to-talk') {
+      if (this.talking) this.live.sendAudio(chunk);
+      return;
+    }
+    if (this.halfDuplex && this.npcAudible()) return;
+    this.live.sendAudio(chunk);
+    this.estimateSpeech(chunk);
+  }
+
+  /** Push-to-talk: the player pressed the talk key. Interrupts the NPC at once. */
+  pressTalk(): void {
+    if (this.mode !== 'push-to-talk' || this.talking || !this.isLive()) return;
+    this.talking = true;
+    if (this.stateValue === 'speaking') this.interruptLocally();
+    this.live.activityStart();
+    this.moveTo('userSpeaking');
+  }
+
+  /** Push-to-talk: released; the NPC answers. */
+  releaseTalk(): void {
+    if (!this.talking) return;
+    this.talking = false;
+    if (!this.isLive()) return;
+    this.live.activityEnd();
+    this.moveTo('thinking');
+    this.thinkingSince = this.now();
+  }
+
+  /** The player typed a line (works in every mode, with or without a microphone). */
+  sendText(text: string): void {
+    const line = text.trim();
+    if (!line) return;
+    if (!this.isLive()) throw new NpcVoiceError('invalid-state', `Cannot send text while the conversation is ${this.stateValue}.`);
+    if (this.stateValue === 'speaking') this.interruptLocally();
+    this.live.sendText(line);
+    this.addHistory('player', line);
+    this.emit('transcript', { speaker: 'player', text: line, final: true });
+    this.moveTo('thinking');
+    this.thinkingSince = this.now();
+  }
+
+  /** Per frame: subtitles by playback position, speaking → listening when the voice is done. */
+  update(): void {
+    if (this.stateValue === 'ended' || this.stateValue === 'idle') return;
+    this.voice.update();
+    const cue = this.subtitles.update(this.voice.consumedFrames);
+    if (cue) this.emit('subtitle', cue);
+    const t = this.now();
+    if (this.stateValue === 'speaking' && this.turnDone && this.voice.state === 'idle' && this.voice.bufferedMs === 0) {
+      this.finishNpcLine();
+      this.moveTo('listening');
+    } else if (this.stateValue === 'interrupted') {
+      this.moveTo(this.talking || t - this.lastVoiced < SILENCE_MS_TO_END ? 'userSpeaking' : 'listening');
+    } else if (this.stateValue === 'thinking' && t - this.thinkingSince > THINKING_TIMEOUT_MS && this.actions.pendingCount === 0) {
+      // The service did not take that as a turn (a cough, a click): back to listening.
+      this.moveTo('listening');
+    } else if (this.stateValue === 'userSpeaking' && this.mode === 'open-mic' && t - this.lastVoiced > SILENCE_MS_TO_END) {
+      this.moveTo('thinking');
+      this.thinkingSince = t;
+    }
+  }
+
+  /** Ends the conversation: closes the session, silences the voice, aborts running actions. */
+  async end(): Promise<void> {
+    if (this.stateValue === 'ended') return;
+    this.actions.cancelAll();
+    this.voice.clear();
+    this.finishNpcLine();
+    this.transition('ended');
+    for (const sub of this.subs.splice(0)) sub.close();
+    await this.live.close();
+  }
+
+  /** Ends and forgets listeners. */
+  async destroy(): Promise<void> {
+    await this.end();
+    this.removeAllListeners();
+  }
+
+  private listen(): void {
+    const on = <K extends keyof LiveConnectionEvents>(event: K, handler: (p: LiveConnectionEvents[K]) => void) =>
+      this.subs.push(this.live.on(event, handler));
+    on('audio', ({ samples }) => this.onAudio(samples));
+    on('outputTranscript', ({ text }) => {
+      this.npcText += text;
+      this.subtitles.push(text, this.audioThisTurn ? this.chunkStart : this.voice.writtenFrames);
+      this.emit('transcript', { speaker: 'npc', text: this.npcText, final: false });
+    });
+    on('inputTranscript', ({ text, finished }) => this.onInputTranscript(text, finished));
+    on('generationComplete', () => this.voice.end());
+    on('turnComplete', () => this.onTurnComplete());
+    on('interrupted', () => {
+      if (this.stateValue === 'speaking' || this.stateValue === 'thinking') this.interruptLocally();
+    });
+    on('toolCall', ({ calls }) => this.onToolCalls(calls));
+    on('toolCallCancellation', ({ ids }) => this.actions.cancel(ids));
+    on('stateChange', ({ state, previous }) => {
+      if (state === 'reconnecting' && this.isLive() && this.stateValue !== 'connecting') this.moveTo('connecting');
+      if (state === 'open' && previous === 'reconnecting' && this.stateValue === 'connecting') this.moveTo('listening');
+    });
+    on('error', ({ error }) => this.onLiveError(error));
+  }
+
+  private onAudio(samples: Float32Array): void {
+    if (!this.isLive()) return;
+    if (!this.audioThisTurn) {
+      this.audioThisTurn = true;
+      this.subtitles.reset();
+    }
+    this.chunkStart = this.voice.writtenFrames;
+    this.voice.enqueue(samples);
+    if (this.stateValue !== 'speaking') this.moveTo('speaking');
+  }
+
+  private onTurnComplete(): void {
+    this.turnDone = true;
+    this.subtitles.finish();
+    this.greeting = false;
+    if (!this.audioThisTurn && this.stateValue === 'thinking' && this.actions.pendingCount === 0) {
+      this.finishNpcLine();
+      this.moveTo('listening');
+    }
+  }
+
+  private onInputTranscript(text: string, finished: boolean): void {
+    if (this.greeting && GREETING_CUE.startsWith(text.trim().slice(0, 20))) return; // our own cue echoed back
+    this.playerPartial += text;
+    const line = this.playerPartial.trim();
+    this.emit('transcript', { speaker: 'player', text: line, final: finished });
+    if (finished) {
+      this.addHistory('player', line);
+      this.playerPartial = '';
+    }
+    if (this.stateValue === 'listening') this.moveTo('userSpeaking');
+  }
+
+  private onToolCalls(calls: FunctionCall[]): void {
+    if (this.stateValue === 'listening' || this.stateValue === 'userSpeaking') {
+      this.moveTo('thinking');
+      this.thinkingSince = this.now();
+    }
+    for (const call of calls) {
+      void this.actions.run(call).then((result) => {
+        if (!result) return; // cancelled: the service wants no answer
+        this.emit('action', result.outcome);
+        if (this.isLive()) this.live.sendToolResponses([result.response]);
+      });
+    }
+  }
+
+  private onLiveError(error: LiveError): void {
+    this.emit('error', { error });
+    if (error.code === 'reconnect-failed' || this.live.state === 'closed') this.fail(error, true);
+  }
+
+  /** The NPC was cut off: silence it now, keep what was heard as its line. */
+  private interruptLocally(): void {
+    this.voice.clear();
+    const heard = this.subtitles.revealed;
+    this.subtitles.reset();
+    this.npcText = heard;
+    this.finishNpcLine();
+    this.moveTo('interrupted');
+  }
+
+  private finishNpcLine(): void {
+    const text = this.npcText.trim();
+    if (text) {
+      this.addHistory('npc', text);
+      this.emit('transcript', { speaker: 'npc', text, final: true });
+    }
+    this.npcText = '';
+    this.audioThisTurn = false;
+    this.turnDone = false;
+  }
+
+  /** A rough client-side speech estimate, only for showing "you are speaking" (the service decides turns). */
+  private estimateSpeech(chunk: Float32Array): void {
+    let sum = 0;
+    for (let i = 0; i < chunk.length; i++) sum += (chunk[i] as number) ** 2;
+    const db = 10 * Math.log10(sum / Math.max(1, chunk.length) + 1e-12);
+    const voiced = db > Math.max(this.floorDb + 12, -50);
+    if (!voiced) {
+      this.voicedRun = 0;
+      this.floorDb = db < this.floorDb ? db : this.floorDb + (db - this.floorDb) * 0.02;
+      return;
+    }
+    this.lastVoiced = this.now();
+    if (++this.voicedRun >= SPEECH_FRAMES_TO_START && (this.stateValue === 'listening' || this.stateValue === 'thinking')) {
+      this.moveTo('userSpeaking');
+    }
+  }
+
+  private npcAudible(): boolean {
+    return this.stateValue === 'speaking' || this.voice.state === 'playing';
+  }
+
+  private isLive(): boolean {
+    return (
+      !['idle', 'connecting', 'ended', 'error'].includes(this.stateValue) ||
+      (this.stateValue === 'connecting' && this.live.state === 'reconnecting')
+    );
+  }
+
+  private addHistory(speaker: 'player' | 'npc', text: string): void {
+    this.historyList.push({ speaker, text, at: Date.now() });
+    if (this.historyList.length > 500) this.historyList.shift();
+  }
+
+  private fail(error: NpcVoiceError, alreadyReported = false): void {
+    if (this.stateValue === 'error' || this.stateValue === 'ended') return;
+    if (!alreadyReported) this.emit('error', { error });
+    this.actions.cancelAll();
+    this.voice.clear();
+    this.transition('error');
+    void this.live.close();
+  }
+
+  /** A move the conversation makes on its own: skipped when it would not be legal. */
+  private moveTo(state: ConversationState): void {
+    if (state !== this.stateValue && canTransition(this.stateValue, state)) this.transition(state);
+  }
+
+  /** A move that must be legal. */
+  private transition(state: ConversationState): void {
+    if (!canTransition(this.stateValue, state)) {
+      throw new NpcVoiceError('invalid-state', `A conversation cannot go from ${this.stateValue} to ${state}.`);
+    }
+    const previous = this.stateValue;
+    this.stateValue = state;
+    this.emit('state', { state, previous });
+  }
+}

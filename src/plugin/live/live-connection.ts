@@ -1,0 +1,384 @@
+import type { FunctionCall, FunctionResponse, LiveServerContent, LiveSession } from 'firebase/ai';
+import { floatToPcm16Base64, pcm16Base64ToFloat } from '../audio/pcm.js';
+import { NpcVoiceError } from '../errors.js';
+import { TypedEmitter } from '../events.js';
+import { errorForClose, LiveError } from './live-errors.js';
+import type { LiveModel, LiveSessionParams } from './live-model.js';
+import type { LiveSocket } from './socket.js';
+
+/** Connection states. `reconnecting` holds (or drops, with an event) what the player says meanwhile. */
+export type LiveConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** Events of a {@link LiveConnection}. */
+export interface LiveConnectionEvents {
+  /** Speech from the model: 24 kHz mono floats (every audio part of every message). */
+  audio: { samples: Float32Array };
+  inputTranscript: { text: string; finished: boolean };
+  outputTranscript: { text: string };
+  toolCall: { calls: FunctionCall[] };
+  toolCallCancellation: { ids: string[] };
+  interrupted: Record<string, never>;
+  generationComplete: Record<string, never>;
+  turnComplete: Record<string, never>;
+  /** The service will close this connection soon; the connection resumes on its own. */
+  goAway: { timeLeftSeconds: number };
+  /** A new resumption handle (or that the session cannot be resumed right now). */
+  resumable: { handle: string | null; resumable: boolean };
+  stateChange: { state: LiveConnectionState; previous: LiveConnectionState };
+  /** Captured audio that could not be held while reconnecting (never lost silently). */
+  audioDropped: { samples: number; reason: string };
+  error: { error: LiveError };
+}
+
+/** Options of {@link LiveConnection}. */
+export interface LiveConnectionOptions {
+  model: LiveModel;
+  /** Session settings (resumption is managed by the connection). */
+  params: Omit<LiveSessionParams, 'sessionResumption'>;
+  /** Resume this earlier session (a handle from {@link LiveConnection.resumptionHandle}). */
+  resumeHandle?: string;
+  /** @defaultValue 6 */
+  maxReconnectAttempts?: number;
+  /** First retry delay; doubles each attempt up to `maxReconnectDelayMs`. @defaultValue 250 */
+  reconnectDelayMs?: number;
+  /** @defaultValue 8000 */
+  maxReconnectDelayMs?: number;
+  /** Captured audio held while reconnecting, sent once the connection is back. @defaultValue 5000 */
+  holdAudioMs?: number;
+}
+
+const INPUT_RATE = 16000;
+
+/**
+ * One Live API conversation over firebase/ai that survives the real world: typed events for
+ * everything the service says, `sendAudio` from Float32 at 16 kHz, and — on `goAway` or a dropped
+ * connection — a reconnect with the latest resumption handle (capped exponential backoff), holding
+ * the player's audio meanwhile. Close codes become {@link LiveError}s a person can act on.
+ *
+ * @example
+ * ```ts
+ * const live = new LiveConnection({ model: createLiveModel({ backend: 'emulator' }), params: { systemInstruction } });
+ * live.on('audio', ({ samples }) => voice.enqueue(samples));
+ * await live.connect();
+ * live.sendAudio(chunk16k);
+ * ```
+ */
+export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
+  private current: { session: LiveSession; socket: LiveSocket } | null = null;
+  private stateValue: LiveConnectionState = 'idle';
+  private handle: string | null;
+  private closing = false;
+  private goAwayTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryWake: (() => void) | null = null;
+  private held: Float32Array[] = [];
+  private heldSamples = 0;
+  private generation = 0;
+  private readonly opts: Required<Omit<LiveConnectionOptions, 'resumeHandle'>>;
+
+  constructor(options: LiveConnectionOptions) {
+    super();
+    this.opts = {
+      maxReconnectAttempts: 6,
+      reconnectDelayMs: 250,
+      maxReconnectDelayMs: 8000,
+      holdAudioMs: 5000,
+      ...options,
+    };
+    this.handle = options.resumeHandle ?? null;
+  }
+
+  get state(): LiveConnectionState {
+    return this.stateValue;
+  }
+
+  /** The latest resumption handle: pass it as `resumeHandle` to continue this conversation later. */
+  get resumptionHandle(): string | null {
+    return this.handle;
+  }
+
+  /**
+   * Opens the session.
+   * @throws {@link LiveError} with the service's reason when it refuses (bad key, unknown model, …).
+   */
+  async connect(): Promise<void> {
+    if (this.stateValue !== 'idle') throw new NpcVoiceError('invalid-state', `connect() called while ${this.stateValue}.`);
+    this.setState('connecting');
+    try {
+      await this.open(this.handle);
+    } catch (error) {
+      const live = toLiveError(error);
+      this.setState('closed');
+      throw live;
+    }
+    this.setState('open');
+  }
+
+  /** Sends 16 kHz mono audio (held while reconnecting). */
+  sendAudio(samples: Float32Array): void {
+    if (this.stateValue === 'reconnecting' || this.stateValue === 'connecting') {
+      this.hold(samples);
+      return;
+    }
+    if (this.stateValue !== 'open' || !this.current) return;
+    this.current.session.sendAudioRealtime({ mimeType: `audio/pcm;rate=${INPUT_RATE}`, data: floatToPcm16Base64(samples) }).catch(() => {});
+  }
+
+  /** Sends a typed line as a complete user turn (it interrupts the model, as speech would). */
+  sendText(text: string): void {
+    this.requireOpen('sendText');
+    this.current?.session.send(text, true).catch((e: unknown) => this.report(toLiveError(e)));
+  }
+
+  /** Answers function calls. */
+  sendToolResponses(responses: FunctionResponse[]): void {
+    if (this.stateValue !== 'open' || !this.current) return; // a cancelled session has nobody to answer
+    this.current.session.sendFunctionResponses(responses).catch((e: unknown) => this.report(toLiveError(e)));
+  }
+
+  /** Push-to-talk: the player starts speaking (needs automatic activity detection disabled). */
+  activityStart(): void {
+    this.requireOpen('activityStart');
+    this.current?.socket.sendJson({ realtimeInput: { activityStart: {} } });
+  }
+
+  /** Push-to-talk: the player stopped speaking; the model answers now. */
+  activityEnd(): void {
+    this.requireOpen('activityEnd');
+    this.current?.socket.sendJson({ realtimeInput: { activityEnd: {} } });
+  }
+
+  /** Open mic: the microphone stopped (muted, tab hidden); flushes the pending turn. */
+  audioStreamEnd(): void {
+    if (this.stateValue !== 'open') return;
+    this.current?.socket.sendJson({ realtimeInput: { audioStreamEnd: true } });
+  }
+
+  /** Sends one JPEG frame (base64) as realtime video input. */
+  sendVideoFrame(base64Jpeg: string): void {
+    if (this.stateValue !== 'open' || !this.current) return;
+    this.current.session.sendVideoRealtime({ mimeType: 'image/jpeg', data: base64Jpeg }).catch(() => {});
+  }
+
+  /** Closes for good (no reconnect). Idempotent. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.clearTimers();
+    this.retryWake?.();
+    const current = this.current;
+    this.current = null;
+    this.held = [];
+    this.heldSamples = 0;
+    if (current) await current.session.close().catch(() => {});
+    this.setState('closed');
+  }
+
+  /** Same as {@link close}, and forgets listeners. */
+  async destroy(): Promise<void> {
+    await this.close();
+    this.removeAllListeners();
+  }
+
+  private async open(handle: string | null): Promise<void> {
+    const opened = await this.opts.model.open({ ...this.opts.params, sessionResumption: handle ? { handle } : {} });
+    const generation = ++this.generation;
+    this.current = opened;
+    void this.receive(opened, generation);
+  }
+
+  private async receive(opened: { session: LiveSession; socket: LiveSocket }, generation: number): Promise<void> {
+    let failure: LiveError | null = null;
+    try {
+      for await (const message of opened.session.receive()) {
+        if (generation !== this.generation) return; // replaced by a newer connection
+        this.dispatch(message as ServerMessage);
+      }
+    } catch (error) {
+      failure = toLiveError(error);
+    }
+    if (generation !== this.generation || this.closing) return;
+    const close = opened.socket.lastClose;
+    const closeError = close ? errorForClose(close.code, close.reason) : null;
+    const fatal = closeError && ['invalid-request', 'invalid-api-key', 'model-not-found', 'quota-exceeded'].includes(closeError.code);
+    if (fatal && closeError) {
+      this.report(closeError);
+      await this.close();
+      return;
+    }
+    void this.reconnect(closeError ?? failure);
+  }
+
+  private dispatch(message: ServerMessage): void {
+    switch (message.type) {
+      case 'serverContent':
+        this.onContent(message);
+        return;
+      case 'toolCall':
+        this.emit('toolCall', { calls: message.functionCalls ?? [] });
+        return;
+      case 'toolCallCancellation': {
+        // The wire says `ids`; firebase's type says `functionIds`.
+        const ids = message.ids ?? message.functionIds ?? [];
+        this.emit('toolCallCancellation', { ids });
+        return;
+      }
+      case 'goingAwayNotice':
+        this.onGoAway(message.timeLeft ?? 0);
+        return;
+      case 'sessionResumptionUpdate':
+        if (message.resumable && message.newHandle) this.handle = message.newHandle;
+        this.emit('resumable', { handle: message.newHandle ?? null, resumable: message.resumable ?? false });
+        return;
+    }
+  }
+
+  private onContent(content: LiveServerContent & ServerContentExtras): void {
+    if (content.interrupted) this.emit('interrupted', {});
+    for (const part of content.modelTurn?.parts ?? []) {
+      const data = part.inlineData;
+      if (data?.mimeType.startsWith('audio/pcm') && data.data) {
+        try {
+          this.emit('audio', { samples: pcm16Base64ToFloat(data.data) });
+        } catch (error) {
+          this.report(new LiveError('invalid-response', `The Live API sent audio that could not be decoded: ${(error as Error).message}`));
+        }
+      }
+    }
+    if (content.inputTranscription?.text) {
+      const finished = (content.inputTranscription as { finished?: boolean }).finished ?? false;
+      this.emit('inputTranscript', { text: content.inputTranscription.text, finished });
+    }
+    if (content.outputTranscription?.text) this.emit('outputTranscript', { text: content.outputTranscription.text });
+    if (content.generationComplete) this.emit('generationComplete', {});
+    if (content.turnComplete) this.emit('turnComplete', {});
+  }
+
+  /** The service will close soon: move to a fresh connection (same conversation) before it does. */
+  private onGoAway(timeLeftSeconds: number): void {
+    this.emit('goAway', { timeLeftSeconds });
+    if (this.goAwayTimer) return;
+    // Switch a little before the deadline; the resumption handle carries the conversation over.
+    const delay = Math.max(0, timeLeftSeconds * 1000 - 2000);
+    this.goAwayTimer = setTimeout(() => {
+      this.goAwayTimer = null;
+      void this.reconnect(null);
+    }, delay);
+  }
+
+  private async reconnect(cause: LiveError | null): Promise<void> {
+    if (this.closing || this.stateValue === 'reconnecting') return;
+    this.clearGoAway();
+    const old = this.current;
+    this.current = null;
+    this.generation++; // the old receive loop ignores whatever still arrives
+    this.setState('reconnecting');
+    if (old) void old.session.close().catch(() => {});
+    let last: LiveError | null = cause;
+    for (let attempt = 0; attempt < this.opts.maxReconnectAttempts && !this.closing; attempt++) {
+      if (attempt > 0) await this.sleep(Math.min(this.opts.maxReconnectDelayMs, this.opts.reconnectDelayMs * 2 ** (attempt - 1)));
+      if (this.closing) return;
+      try {
+        await this.open(this.handle);
+        this.setState('open');
+        this.flushHeld();
+        return;
+      } catch (error) {
+        last = toLiveError(error);
+        // A handle the service no longer knows: continue as a new session rather than not at all.
+        if (last.code === 'invalid-request' && this.handle) {
+          this.handle = null;
+          this.emit('resumable', { handle: null, resumable: false });
+        } else if (['invalid-api-key', 'model-not-found', 'quota-exceeded'].includes(last.code)) {
+          break;
+        }
+      }
+    }
+    if (this.closing) return;
+    const error = new LiveError(
+      'reconnect-failed',
+      `Lost the Live API connection and could not reconnect after ${this.opts.maxReconnectAttempts} attempts${last ? `: ${last.message}` : '.'}`,
+      { cause: last },
+    );
+    this.report(error);
+    await this.close();
+  }
+
+  private hold(samples: Float32Array): void {
+    this.held.push(samples.slice());
+    this.heldSamples += samples.length;
+    const limit = (this.opts.holdAudioMs / 1000) * INPUT_RATE;
+    let dropped = 0;
+    while (this.heldSamples > limit && this.held.length > 0) {
+      const first = this.held.shift() as Float32Array;
+      this.heldSamples -= first.length;
+      dropped += first.length;
+    }
+    if (dropped > 0)
+      this.emit('audioDropped', { samples: dropped, reason: `more than ${this.opts.holdAudioMs} ms captured while reconnecting` });
+  }
+
+  private flushHeld(): void {
+    const held = this.held;
+    this.held = [];
+    this.heldSamples = 0;
+    for (const chunk of held) this.sendAudio(chunk);
+  }
+
+  private requireOpen(what: string): void {
+    if (this.stateValue !== 'open')
+      throw new NpcVoiceError('invalid-state', `${what}() needs an open connection (it is ${this.stateValue}).`);
+  }
+
+  private report(error: LiveError): void {
+    this.emit('error', { error });
+  }
+
+  private setState(state: LiveConnectionState): void {
+    if (state === this.stateValue) return;
+    const previous = this.stateValue;
+    this.stateValue = state;
+    this.emit('stateChange', { state, previous });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.retryWake = resolve;
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.retryWake = null;
+        resolve();
+      }, ms);
+    });
+  }
+
+  private clearGoAway(): void {
+    if (this.goAwayTimer) clearTimeout(this.goAwayTimer);
+    this.goAwayTimer = null;
+  }
+
+  private clearTimers(): void {
+    this.clearGoAway();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}
+
+interface ServerContentExtras {
+  generationComplete?: boolean;
+}
+
+type ServerMessage =
+  | ({ type: 'serverContent' } & LiveServerContent & ServerContentExtras)
+  | { type: 'toolCall'; functionCalls?: FunctionCall[] }
+  | { type: 'toolCallCancellation'; ids?: string[]; functionIds?: string[] }
+  | { type: 'goingAwayNotice'; timeLeft?: number }
+  | { type: 'sessionResumptionUpdate'; newHandle?: string; resumable?: boolean };
+
+function toLiveError(error: unknown): LiveError {
+  if (error instanceof LiveError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/handshake/i.test(message)) return new LiveError('handshake-failed', `The Live API handshake failed: ${message}`, { cause: error });
+  if (/closed/i.test(message)) return new LiveError('session-closed', message, { cause: error });
+  return new LiveError('network', `Live API connection problem: ${message}`, { cause: error });
+}
