@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineConfig, type Plugin } from 'vite';
+import { npcVoiceEmulator } from './src/emulator/vite-plugin.ts';
 
 /**
  * Cross-origin isolation (COOP same-origin + COEP require-corp) so `SharedArrayBuffer` works and
@@ -22,7 +23,7 @@ function crossOriginIsolation(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [crossOriginIsolation()],
+  plugins: [crossOriginIsolation(), npcVoiceEmulator()],
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   build: { outDir: 'dist/demo', target: 'es2022' },

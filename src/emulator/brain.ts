@@ -78,7 +78,8 @@ export class Brain {
       const descHits = [...new Set(stems(fn.description ?? ''))].filter((t) => words.has(t) && !nameTokens.includes(t)).length;
       const enumHits = enumValues(fn.parameters).filter((v) => words.has(stem(v))).length;
       const score = nameHits * 3 + enumHits * 3 + descHits;
-      const plausible = nameHits === nameTokens.length || (nameHits + enumHits >= 1 && score >= 4);
+      // All of the name, or a value only this function takes, or part of the name with support.
+      const plausible = nameHits === nameTokens.length || enumHits >= 1 || (nameHits >= 1 && score >= 4);
       if (plausible && (!best || score > best.score)) best = { fn, score };
     }
     return best ? { name: best.fn.name, args: fillArguments(best.fn.parameters, text, words) } : null;
@@ -100,7 +101,8 @@ export class Brain {
       .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))
       .slice(0, 3)
       .map(([k, v]) => `${humanize(k)} ${String(v)}`);
-    return facts.length > 0 ? `Done: ${facts.join(', ')}.` : `Very well. ${sentence(humanize(name))} — done.`;
+    const action = humanize(name);
+    return facts.length > 0 ? `Done: ${facts.join(', ')}.` : `Very well. ${action.charAt(0).toUpperCase()}${action.slice(1)} — done.`;
   }
 
   private pick(advance: boolean): string {

@@ -1,3 +1,50 @@
-// `npm run emulator`: the offline Gemini Live server is not built yet (see the emulator issue).
-console.error('The Live API emulator is not built yet: `npm run emulator` will start it once it lands.');
-process.exitCode = 1;
+// `npm run emulator -- [--port 8787] [--host 127.0.0.1] [--api-key K] [--lifetime-ms N] [--verbose]`
+import { parseArgs } from 'node:util';
+import { startEmulator } from './server.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8787' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'api-key': { type: 'string' },
+    'lifetime-ms': { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`phaser-npc-voice Live API emulator
+
+  --port N          port to listen on (default 8787; 0 picks a free one)
+  --host H          address to bind (default 127.0.0.1: this machine only)
+  --api-key K       require this API key (default: accept any)
+  --lifetime-ms N   connection lifetime before goAway + close (default 600000)
+  --verbose         log session errors`);
+  process.exit(0);
+}
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be 0..65535, got ${values.port}`);
+  process.exit(2);
+}
+
+const emulator = await startEmulator({
+  host: values.host,
+  port,
+  ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
+  ...(values['lifetime-ms'] ? { connectionLifetimeMs: Number(values['lifetime-ms']) } : {}),
+  ...(values.verbose ? { log: (line: string) => console.log(line) } : {}),
+});
+console.log(`Live API emulator listening on ${emulator.url}
+  Firebase (plugin):  createLiveModel({ backend: 'emulator', emulatorUrl: '${emulator.url}' })
+  @google/genai:      new GoogleGenAI({ apiKey: 'any', httpOptions: { baseUrl: '${emulator.url}' } })
+  stats:              ${emulator.url}/emulator/stats`);
+
+const stop = async () => {
+  await emulator.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

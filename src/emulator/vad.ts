@@ -7,13 +7,15 @@ export type VadEvent =
 
 const FRAME = 320; // 20 ms at 16 kHz
 const RATE = 16000;
+const FLOOR_WINDOW = 75; // 1.5 s of frames
+const FLOOR_MAX_DB = -35; // even a loud room is not "silence" above this
 
 /**
  * Energy voice-activity detector with an adaptive noise floor and a hangover, on 16 kHz audio.
  *
- * Each 20 ms frame's energy is compared with a running noise floor (which follows quiet frames
- * slowly upward and any quieter frame at once) plus a margin set by the start sensitivity; speech
- * starts after a few voiced frames in a row. It ends once frames have stayed below a (lower, by
+ * Each 20 ms frame's energy is compared with the noise floor — the quietest frame of the last
+ * 1.5 s ("minimum statistics": speech always has gaps between syllables, steady noise has none) —
+ * plus a margin set by the start sensitivity; speech starts after a few voiced frames in a row. It ends once frames have stayed below a (lower, by
  * the end sensitivity) margin for `silenceDurationMs` — the hangover that keeps short pauses
  * inside one turn. An absolute floor keeps digital silence and hiss from ever counting.
  */
@@ -26,7 +28,8 @@ export class EnergyVad {
   private readonly frame = new Float32Array(FRAME);
   private fill = 0;
   private frames = 0; // frames processed: the stream clock
-  private floorDb = -70;
+  private readonly recent = new Float64Array(FLOOR_WINDOW).fill(-90); // last frames' dB
+  private floorDb = -90;
   private run = 0; // voiced frames in a row (not speaking) or silent frames in a row (speaking)
   private speaking = false;
   private speechStartFrame = 0;
@@ -92,6 +95,11 @@ export class EnergyVad {
     for (let k = 0; k < FRAME; k++) sum += (this.frame[k] as number) ** 2;
     const db = 10 * Math.log10(sum / FRAME + 1e-12);
     const index = this.frames++;
+    this.recent[index % FLOOR_WINDOW] = db;
+    let floor = Number.POSITIVE_INFINITY;
+    const seen = Math.min(index + 1, FLOOR_WINDOW);
+    for (let k = 0; k < seen; k++) if ((this.recent[k] as number) < floor) floor = this.recent[k] as number;
+    this.floorDb = Math.max(-90, Math.min(FLOOR_MAX_DB, floor));
     if (!this.speaking) {
       const voiced = db > Math.max(this.floorDb + this.startMarginDb, EnergyVad.MIN_SPEECH_DB);
       if (voiced) {
@@ -105,9 +113,6 @@ export class EnergyVad {
         }
       } else {
         this.run = 0;
-        // Follow the floor down at once, up slowly (about 2 s): speech never drags it up.
-        this.floorDb = db < this.floorDb ? db : this.floorDb + (db - this.floorDb) * 0.01;
-        if (this.floorDb < -90) this.floorDb = -90;
       }
       return;
     }

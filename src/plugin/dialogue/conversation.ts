@@ -5,41 +5,11 @@ import type { LiveConnectionEvents, LiveConnectionState } from '../live/live-con
 import type { LiveError } from '../live/live-errors.js';
 import type { LiveSessionParams } from '../live/live-model.js';
 import { type ActionOutcome, ActionRunner } from './actions.js';
+import { type ConversationState, ConversationStateMachine } from './conversation-state.js';
 import { buildSystemInstruction, type NpcDefinition, validateNpc } from './npc.js';
 import { SubtitleTrack } from './subtitles.js';
 
-/** Where a conversation is. */
-export type ConversationState =
-  | 'idle'
-  | 'connecting'
-  | 'listening'
-  | 'userSpeaking'
-  | 'thinking'
-  | 'speaking'
-  | 'interrupted'
-  | 'ended'
-  | 'error';
-
-/**
- * Every legal move. Anything else is refused with an `invalid-state` error, so a bug shows up
- * where it happens instead of as a conversation stuck in a strange state.
- */
-const TRANSITIONS: Readonly<Record<ConversationState, readonly ConversationState[]>> = {
-  idle: ['connecting', 'ended', 'error'],
-  connecting: ['listening', 'thinking', 'ended', 'error'],
-  listening: ['userSpeaking', 'thinking', 'speaking', 'connecting', 'ended', 'error'],
-  userSpeaking: ['listening', 'thinking', 'speaking', 'interrupted', 'connecting', 'ended', 'error'],
-  thinking: ['listening', 'userSpeaking', 'speaking', 'connecting', 'ended', 'error'],
-  speaking: ['listening', 'interrupted', 'thinking', 'connecting', 'ended', 'error'],
-  interrupted: ['userSpeaking', 'listening', 'thinking', 'speaking', 'connecting', 'ended', 'error'],
-  ended: [],
-  error: ['ended'],
-};
-
-/** True when a conversation may move from `from` to `to`. */
-export function canTransition(from: ConversationState, to: ConversationState): boolean {
-  return TRANSITIONS[from].includes(to);
-}
+export type { ConversationState } from './conversation-state.js';
 
 /** Turn taking: the service hears silence (open mic), or the player holds a key (push-to-talk). */
 export type ConversationMode = 'open-mic' | 'push-to-talk';
@@ -163,7 +133,7 @@ export function sessionParamsFor(npc: NpcDefinition, options: { mode?: Conversat
 export class Conversation extends TypedEmitter<ConversationEvents> {
   readonly npc: NpcDefinition;
   readonly mode: ConversationMode;
-  private stateValue: ConversationState = 'idle';
+  private readonly machine = new ConversationStateMachine((state, previous) => this.emit('state', { state, previous }));
   private readonly live: LiveLink;
   private readonly voice: VoiceOutput;
   private readonly actions: ActionRunner;
@@ -200,7 +170,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   }
 
   get state(): ConversationState {
-    return this.stateValue;
+    return this.machine.state;
   }
 
   /** Every complete line so far, oldest first (earlier conversations with this NPC included). */
@@ -218,22 +188,25 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
    * @throws the live layer's {@link LiveError} when the service refuses.
    */
   async start(): Promise<void> {
-    this.transition('connecting');
+    if (!this.machine.can('connecting') || this.state !== 'idle') {
+      throw new NpcVoiceError('invalid-state', `start() called on a conversation that is ${this.state}.`);
+    }
+    this.machine.go('connecting');
     this.listen();
     try {
       await this.live.connect();
     } catch (error) {
-      if (this.stateValue !== 'ended') this.fail(error as NpcVoiceError);
+      if (this.machine.state !== 'ended') this.fail(error as NpcVoiceError);
       throw error;
     }
-    if (this.stateValue !== 'connecting') return; // ended while connecting
+    if (this.machine.state !== 'connecting') return; // ended while connecting
     if (this.greet) {
       this.greeting = true;
       this.live.sendText(GREETING_CUE);
-      this.transition('thinking');
+      this.machine.go('thinking');
       this.thinkingSince = this.now();
     } else {
-      this.transition('listening');
+      this.machine.go('listening');
     }
   }
 
@@ -256,9 +229,9 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   pressTalk(): void {
     if (this.mode !== 'push-to-talk' || this.talking || !this.isLive()) return;
     this.talking = true;
-    if (this.stateValue === 'speaking') this.interruptLocally();
+    if (this.machine.state === 'speaking') this.interruptLocally();
     this.live.activityStart();
-    this.moveTo('userSpeaking');
+    this.machine.tryGo('userSpeaking');
   }
 
   /** Push-to-talk: released; the NPC answers. */
@@ -267,7 +240,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     this.talking = false;
     if (!this.isLive()) return;
     this.live.activityEnd();
-    this.moveTo('thinking');
+    this.machine.tryGo('thinking');
     this.thinkingSince = this.now();
   }
 
@@ -275,43 +248,43 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   sendText(text: string): void {
     const line = text.trim();
     if (!line) return;
-    if (!this.isLive()) throw new NpcVoiceError('invalid-state', `Cannot send text while the conversation is ${this.stateValue}.`);
-    if (this.stateValue === 'speaking') this.interruptLocally();
+    if (!this.isLive()) throw new NpcVoiceError('invalid-state', `Cannot send text while the conversation is ${this.machine.state}.`);
+    if (this.machine.state === 'speaking') this.interruptLocally();
     this.live.sendText(line);
     this.addHistory('player', line);
     this.emit('transcript', { speaker: 'player', text: line, final: true });
-    this.moveTo('thinking');
+    this.machine.tryGo('thinking');
     this.thinkingSince = this.now();
   }
 
   /** Per frame: subtitles by playback position, speaking → listening when the voice is done. */
   update(): void {
-    if (this.stateValue === 'ended' || this.stateValue === 'idle') return;
+    if (this.machine.state === 'ended' || this.machine.state === 'idle') return;
     this.voice.update();
     const cue = this.subtitles.update(this.voice.consumedFrames);
     if (cue) this.emit('subtitle', cue);
     const t = this.now();
-    if (this.stateValue === 'speaking' && this.turnDone && this.voice.state === 'idle' && this.voice.bufferedMs === 0) {
+    if (this.machine.state === 'speaking' && this.turnDone && this.voice.state === 'idle' && this.voice.bufferedMs === 0) {
       this.finishNpcLine();
-      this.moveTo('listening');
-    } else if (this.stateValue === 'interrupted') {
-      this.moveTo(this.talking || t - this.lastVoiced < SILENCE_MS_TO_END ? 'userSpeaking' : 'listening');
-    } else if (this.stateValue === 'thinking' && t - this.thinkingSince > THINKING_TIMEOUT_MS && this.actions.pendingCount === 0) {
+      this.machine.tryGo(this.live.state === 'reconnecting' ? 'connecting' : 'listening');
+    } else if (this.machine.state === 'interrupted') {
+      this.machine.tryGo(this.talking || t - this.lastVoiced < SILENCE_MS_TO_END ? 'userSpeaking' : 'listening');
+    } else if (this.machine.state === 'thinking' && t - this.thinkingSince > THINKING_TIMEOUT_MS && this.actions.pendingCount === 0) {
       // The service did not take that as a turn (a cough, a click): back to listening.
-      this.moveTo('listening');
-    } else if (this.stateValue === 'userSpeaking' && this.mode === 'open-mic' && t - this.lastVoiced > SILENCE_MS_TO_END) {
-      this.moveTo('thinking');
+      this.machine.tryGo('listening');
+    } else if (this.machine.state === 'userSpeaking' && this.mode === 'open-mic' && t - this.lastVoiced > SILENCE_MS_TO_END) {
+      this.machine.tryGo('thinking');
       this.thinkingSince = t;
     }
   }
 
   /** Ends the conversation: closes the session, silences the voice, aborts running actions. */
   async end(): Promise<void> {
-    if (this.stateValue === 'ended') return;
+    if (this.machine.state === 'ended') return;
     this.actions.cancelAll();
     this.voice.clear();
     this.finishNpcLine();
-    this.transition('ended');
+    this.machine.go('ended');
     for (const sub of this.subs.splice(0)) sub.close();
     await this.live.close();
   }
@@ -335,13 +308,18 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     on('generationComplete', () => this.voice.end());
     on('turnComplete', () => this.onTurnComplete());
     on('interrupted', () => {
-      if (this.stateValue === 'speaking' || this.stateValue === 'thinking') this.interruptLocally();
+      if (this.machine.state === 'speaking' || this.machine.state === 'thinking') this.interruptLocally();
     });
     on('toolCall', ({ calls }) => this.onToolCalls(calls));
     on('toolCallCancellation', ({ ids }) => this.actions.cancel(ids));
     on('stateChange', ({ state, previous }) => {
-      if (state === 'reconnecting' && this.isLive() && this.stateValue !== 'connecting') this.moveTo('connecting');
-      if (state === 'open' && previous === 'reconnecting' && this.stateValue === 'connecting') this.moveTo('listening');
+      if (state === 'reconnecting' && this.isLive()) {
+        // The old connection will say nothing more about its turn: what was sent still plays out.
+        this.turnDone = true;
+        this.subtitles.finish();
+        if (!this.npcAudible()) this.machine.tryGo('connecting');
+      }
+      if (state === 'open' && previous === 'reconnecting' && this.machine.state === 'connecting') this.machine.tryGo('listening');
     });
     on('error', ({ error }) => this.onLiveError(error));
   }
@@ -354,16 +332,16 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     }
     this.chunkStart = this.voice.writtenFrames;
     this.voice.enqueue(samples);
-    if (this.stateValue !== 'speaking') this.moveTo('speaking');
+    if (this.machine.state !== 'speaking') this.machine.tryGo('speaking');
   }
 
   private onTurnComplete(): void {
     this.turnDone = true;
     this.subtitles.finish();
     this.greeting = false;
-    if (!this.audioThisTurn && this.stateValue === 'thinking' && this.actions.pendingCount === 0) {
+    if (!this.audioThisTurn && this.machine.state === 'thinking' && this.actions.pendingCount === 0) {
       this.finishNpcLine();
-      this.moveTo('listening');
+      this.machine.tryGo('listening');
     }
   }
 
@@ -376,12 +354,12 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
       this.addHistory('player', line);
       this.playerPartial = '';
     }
-    if (this.stateValue === 'listening') this.moveTo('userSpeaking');
+    if (this.machine.state === 'listening') this.machine.tryGo('userSpeaking');
   }
 
   private onToolCalls(calls: FunctionCall[]): void {
-    if (this.stateValue === 'listening' || this.stateValue === 'userSpeaking') {
-      this.moveTo('thinking');
+    if (this.machine.state === 'listening' || this.machine.state === 'userSpeaking') {
+      this.machine.tryGo('thinking');
       this.thinkingSince = this.now();
     }
     for (const call of calls) {
@@ -405,7 +383,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     this.subtitles.reset();
     this.npcText = heard;
     this.finishNpcLine();
-    this.moveTo('interrupted');
+    this.machine.tryGo('interrupted');
   }
 
   private finishNpcLine(): void {
@@ -431,19 +409,19 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
       return;
     }
     this.lastVoiced = this.now();
-    if (++this.voicedRun >= SPEECH_FRAMES_TO_START && (this.stateValue === 'listening' || this.stateValue === 'thinking')) {
-      this.moveTo('userSpeaking');
+    if (++this.voicedRun >= SPEECH_FRAMES_TO_START && (this.machine.state === 'listening' || this.machine.state === 'thinking')) {
+      this.machine.tryGo('userSpeaking');
     }
   }
 
   private npcAudible(): boolean {
-    return this.stateValue === 'speaking' || this.voice.state === 'playing';
+    return this.machine.state === 'speaking' || this.voice.state === 'playing';
   }
 
   private isLive(): boolean {
     return (
-      !['idle', 'connecting', 'ended', 'error'].includes(this.stateValue) ||
-      (this.stateValue === 'connecting' && this.live.state === 'reconnecting')
+      !['idle', 'connecting', 'ended', 'error'].includes(this.machine.state) ||
+      (this.machine.state === 'connecting' && this.live.state === 'reconnecting')
     );
   }
 
@@ -453,26 +431,11 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   }
 
   private fail(error: NpcVoiceError, alreadyReported = false): void {
-    if (this.stateValue === 'error' || this.stateValue === 'ended') return;
+    if (this.machine.state === 'error' || this.machine.state === 'ended') return;
     if (!alreadyReported) this.emit('error', { error });
     this.actions.cancelAll();
     this.voice.clear();
-    this.transition('error');
+    this.machine.go('error');
     void this.live.close();
-  }
-
-  /** A move the conversation makes on its own: skipped when it would not be legal. */
-  private moveTo(state: ConversationState): void {
-    if (state !== this.stateValue && canTransition(this.stateValue, state)) this.transition(state);
-  }
-
-  /** A move that must be legal. */
-  private transition(state: ConversationState): void {
-    if (!canTransition(this.stateValue, state)) {
-      throw new NpcVoiceError('invalid-state', `A conversation cannot go from ${this.stateValue} to ${state}.`);
-    }
-    const previous = this.stateValue;
-    this.stateValue = state;
-    this.emit('state', { state, previous });
   }
 }

@@ -48,6 +48,10 @@ export interface LiveConnectionOptions {
 }
 
 const INPUT_RATE = 16000;
+/** A chunk louder than this (mean square) counts as the player speaking: about −45 dBFS. */
+const VOICED_MEAN_SQUARE = 10 ** (-45 / 10);
+/** After the player's last word, the service needs its silence window plus a moment to answer. */
+const QUIET_AFTER_SPEECH_MS = 2500;
 
 /**
  * One Live API conversation over firebase/ai that survives the real world: typed events for
@@ -72,6 +76,12 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryWake: (() => void) | null = null;
   private held: Float32Array[] = [];
+  /** Between the model's first content and its turnComplete. */
+  private modelTurnActive = false;
+  /** When a goAway's switch must happen by (0: none pending). */
+  private switchDeadline = 0;
+  /** Date.now() of the last microphone chunk with a voice in it. */
+  private lastVoicedAt = 0;
   private heldSamples = 0;
   private generation = 0;
   private readonly opts: Required<Omit<LiveConnectionOptions, 'resumeHandle'>>;
@@ -116,6 +126,9 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
 
   /** Sends 16 kHz mono audio (held while reconnecting). */
   sendAudio(samples: Float32Array): void {
+    let sum = 0;
+    for (let i = 0; i < samples.length; i++) sum += (samples[i] as number) * (samples[i] as number);
+    if (sum > VOICED_MEAN_SQUARE * samples.length) this.lastVoicedAt = Date.now();
     if (this.stateValue === 'reconnecting' || this.stateValue === 'connecting') {
       this.hold(samples);
       return;
@@ -127,6 +140,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   /** Sends a typed line as a complete user turn (it interrupts the model, as speech would). */
   sendText(text: string): void {
     this.requireOpen('sendText');
+    this.modelTurnActive = true; // a reply is coming: not a moment to switch connections
     this.current?.session.send(text, true).catch((e: unknown) => this.report(toLiveError(e)));
   }
 
@@ -145,6 +159,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   /** Push-to-talk: the player stopped speaking; the model answers now. */
   activityEnd(): void {
     this.requireOpen('activityEnd');
+    this.modelTurnActive = true;
     this.current?.socket.sendJson({ realtimeInput: { activityEnd: {} } });
   }
 
@@ -206,6 +221,8 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
       await this.close();
       return;
     }
+    // Worth retrying (network, internal error, lifetime reached): say what happened, then resume.
+    if (closeError ?? failure) this.report((closeError ?? failure) as LiveError);
     void this.reconnect(closeError ?? failure);
   }
 
@@ -215,6 +232,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
         this.onContent(message);
         return;
       case 'toolCall':
+        this.modelTurnActive = true;
         this.emit('toolCall', { calls: message.functionCalls ?? [] });
         return;
       case 'toolCallCancellation': {
@@ -234,6 +252,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   }
 
   private onContent(content: LiveServerContent & ServerContentExtras): void {
+    if (content.modelTurn || content.outputTranscription) this.modelTurnActive = true;
     if (content.interrupted) this.emit('interrupted', {});
     for (const part of content.modelTurn?.parts ?? []) {
       const data = part.inlineData;
@@ -251,24 +270,43 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     }
     if (content.outputTranscription?.text) this.emit('outputTranscript', { text: content.outputTranscription.text });
     if (content.generationComplete) this.emit('generationComplete', {});
-    if (content.turnComplete) this.emit('turnComplete', {});
+    if (content.turnComplete) {
+      this.modelTurnActive = false;
+      this.emit('turnComplete', {});
+    }
   }
 
-  /** The service will close soon: move to a fresh connection (same conversation) before it does. */
+  /**
+   * The service will close soon: move to a fresh connection (same conversation, through the
+   * resumption handle) at the next quiet moment — nobody speaking, no reply under way — and at the
+   * latest just before the deadline. Audio captured during the switch is held and sent after it.
+   */
   private onGoAway(timeLeftSeconds: number): void {
     this.emit('goAway', { timeLeftSeconds });
-    if (this.goAwayTimer) return;
-    // Switch a little before the deadline; the resumption handle carries the conversation over.
-    const delay = Math.max(0, timeLeftSeconds * 1000 - 2000);
-    this.goAwayTimer = setTimeout(() => {
+    if (this.switchDeadline !== 0) return;
+    this.switchDeadline = Date.now() + Math.max(0, timeLeftSeconds * 1000 - 500);
+    const check = () => {
       this.goAwayTimer = null;
-      void this.reconnect(null);
-    }, delay);
+      if (this.closing || this.stateValue !== 'open') return;
+      if (this.isQuiet() || Date.now() >= this.switchDeadline) {
+        void this.reconnect(null);
+        return;
+      }
+      this.goAwayTimer = setTimeout(check, 100);
+    };
+    check();
+  }
+
+  /** No model turn under way and the player silent long enough for the service to have answered. */
+  private isQuiet(): boolean {
+    return !this.modelTurnActive && Date.now() - this.lastVoicedAt > QUIET_AFTER_SPEECH_MS;
   }
 
   private async reconnect(cause: LiveError | null): Promise<void> {
     if (this.closing || this.stateValue === 'reconnecting') return;
     this.clearGoAway();
+    this.switchDeadline = 0;
+    this.modelTurnActive = false;
     const old = this.current;
     this.current = null;
     this.generation++; // the old receive loop ignores whatever still arrives
@@ -285,10 +323,12 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
         return;
       } catch (error) {
         last = toLiveError(error);
-        // A handle the service no longer knows: continue as a new session rather than not at all.
-        if (last.code === 'invalid-request' && this.handle) {
+        // A refused resume is most likely a handle the service no longer knows (it restarted, or
+        // two hours passed): continue as a new session rather than not at all.
+        if (this.handle && last.closeCode === 1007) {
           this.handle = null;
           this.emit('resumable', { handle: null, resumable: false });
+          attempt--;
         } else if (['invalid-api-key', 'model-not-found', 'quota-exceeded'].includes(last.code)) {
           break;
         }

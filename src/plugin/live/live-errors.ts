@@ -22,7 +22,7 @@ export function errorForClose(code: number, reason: string): LiveError | null {
   const opts = { closeCode: code, closeReason: reason };
   if (code === 1000 || code === 1001) return null;
   if (code === 1007) {
-    if (/api key|api_key|permission|credential|expired/i.test(reason)) {
+    if (/api[ _-]?key|credential|permission denied/i.test(reason)) {
       return new LiveError(
         'invalid-api-key',
         `The API key was refused: check the Firebase config's apiKey and that the Gemini API is enabled${said}.`,

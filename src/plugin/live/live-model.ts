@@ -109,7 +109,9 @@ export function createLiveModel(options: LiveModelOptions): LiveModel {
       const socket = new LiveSocket({
         ...(origin ? { origin } : {}),
         ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
-        ...(params.realtimeInputConfig ? { patchSetup: (setup) => Object.assign(setup, { realtimeInputConfig: params.realtimeInputConfig }) } : {}),
+        ...(params.realtimeInputConfig
+          ? { patchSetup: (setup) => Object.assign(setup, { realtimeInputConfig: params.realtimeInputConfig }) }
+          : {}),
       });
       const transcription = params.transcription ?? true;
       const liveModel = new LiveModelWithSocket(

@@ -1,0 +1,39 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Http2SecureServer } from 'node:http2';
+import type { Connect, Plugin } from 'vite';
+import { createEmulator, type Emulator, type EmulatorOptions } from './server.js';
+
+/**
+ * Serves the Live API emulator from Vite's own dev and preview servers: WebSocket upgrades on the
+ * Live paths (`/ws/…`) go to the emulator, everything else stays Vite's (HMR included). The page
+ * then talks to `location.origin` — one command, one port, no account.
+ *
+ * @example
+ * ```ts
+ * // vite.config.ts
+ * export default defineConfig({ plugins: [npcVoiceEmulator()] });
+ * ```
+ */
+export function npcVoiceEmulator(options: EmulatorOptions = {}): Plugin {
+  const attach = (httpServer: HttpServer | Http2SecureServer | null, middlewares: Connect.Server): void => {
+    if (!httpServer) return;
+    const emulator: Emulator = createEmulator(options);
+    void emulator.warm();
+    httpServer.on('upgrade', (req, socket, head) => {
+      emulator.handleUpgrade(req, socket, head);
+    });
+    httpServer.once('close', () => void emulator.close());
+    middlewares.use((req, res, next) => {
+      if (!emulator.handleRequest(req, res)) next();
+    });
+  };
+  return {
+    name: 'phaser-npc-voice:emulator',
+    configureServer(server) {
+      attach(server.httpServer, server.middlewares);
+    },
+    configurePreviewServer(server) {
+      attach(server.httpServer, server.middlewares);
+    },
+  };
+}
