@@ -149,6 +149,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     handleRequest(req, res) {
       if (req.url?.split('?')[0] !== '/emulator/stats') return false;
+      if (req.url.includes('reset=event-loop')) stats.resetEventLoop();
       res.writeHead(200, {
         'content-type': 'application/json',
         'cache-control': 'no-store',
@@ -162,6 +163,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       for (const client of wss.clients) client.close(1001, 'Emulator shutting down.');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await tts.close();
+      stats.dispose();
     },
   };
 }

@@ -1,5 +1,12 @@
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** The histogram samples the loop this often; each sample is the interval, so lag = sample − this. */
+const LOOP_RESOLUTION_MS = 5;
+
 /** Counters the emulator keeps; served as JSON at `/emulator/stats` and by `stats()`. */
 export class EmulatorStats {
+  /** Event-loop delay of the emulator's process (how late timers and sockets are served). */
+  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   sessionsOpen = 0;
   sessionsTotal = 0;
   /** User turns detected (speech starts from VAD, or activityStart). */
@@ -14,6 +21,20 @@ export class EmulatorStats {
   readonly closes: Record<string, number> = {};
   /** End of a user turn → first audio chunk sent, last 1000 turns, ms. */
   private readonly firstAudio: number[] = [];
+
+  constructor() {
+    this.loop.enable();
+  }
+
+  /** Starts a new event-loop measurement window. */
+  resetEventLoop(): void {
+    this.loop.reset();
+  }
+
+  /** Stops measuring (the server is closing). */
+  dispose(): void {
+    this.loop.disable();
+  }
 
   sessionOpened(): void {
     this.sessionsOpen++;
@@ -49,6 +70,16 @@ export class EmulatorStats {
       audioSeconds: Math.round(this.audioSeconds * 10) / 10,
       closes: { ...this.closes },
       serverFirstAudioMs: { p50: q(0.5), p95: q(0.95), count: sorted.length },
+      eventLoopDelayMs: {
+        p50: lag(this.loop.percentile(50)),
+        p99: lag(this.loop.percentile(99)),
+        max: lag(this.loop.max),
+      },
     };
   }
+}
+
+/** Nanosecond interval sample → milliseconds of lag beyond the sampling interval. */
+function lag(ns: number): number {
+  return ns > 0 ? Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS) : 0;
 }
