@@ -2,15 +2,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import WebSocket from 'ws';
 import { floatToPcm16Base64 } from '../../src/plugin/audio/pcm.ts';
 import { GUARD_INSTRUCTION } from '../../tests/support/characters.ts';
-import { closeSpeech, concat, silence16k, speech16k } from '../../tests/support/speech.ts';
 import { FIREBASE_PATH, MODEL } from '../../tests/support/raw-client.ts';
+import { closeSpeech, concat, silence16k, speech16k } from '../../tests/support/speech.ts';
 import type { Metric, Suite } from '../metric.ts';
 
 const CHUNK = 320; // 20 ms at 16 kHz
 
 /** The emulator in its own process, as `npm run emulator` runs it: its event loop is measured alone. */
 async function spawnEmulator(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/emulator/cli.ts', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/emulator/cli.ts', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('emulator did not start')), 30_000);
     child.stdout?.on('data', (d: Buffer) => {
@@ -84,7 +86,13 @@ const turnComplete = (m: Record<string, unknown>) => !!(m.serverContent as { tur
 function encode(samples: Float32Array): string[] {
   const out: string[] = [];
   for (let i = 0; i < samples.length; i += CHUNK) {
-    out.push(JSON.stringify({ realtimeInput: { audio: { mimeType: 'audio/pcm;rate=16000', data: floatToPcm16Base64(samples, i, Math.min(samples.length, i + CHUNK)) } } }));
+    out.push(
+      JSON.stringify({
+        realtimeInput: {
+          audio: { mimeType: 'audio/pcm;rate=16000', data: floatToPcm16Base64(samples, i, Math.min(samples.length, i + CHUNK)) },
+        },
+      }),
+    );
   }
   return out;
 }

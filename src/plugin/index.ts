@@ -1,5 +1,9 @@
 // The public API of phaser-npc-voice: everything a game imports comes from here.
+
+// Audio
 export { AudioChunker, type SampleSource } from './audio/chunker.js';
+export { Ducker, type DuckingOptions } from './audio/ducker.js';
+export { acquireMixer, type GameMixer, type HowlerLike, type SoundManagerLike } from './audio/game-mixer.js';
 export {
   type AudioTransport,
   Microphone,
@@ -11,11 +15,61 @@ export {
 export { floatToPcm16Base64, pcm16Base64MaxSamples, pcm16Base64ToFloat } from './audio/pcm.js';
 export { Resampler, type ResamplerOptions } from './audio/resampler.js';
 export { RingBuffer, type RingBufferStorage } from './audio/ring-buffer.js';
+export { type SpatialOptions, spatialize } from './audio/spatial.js';
 export {
   StreamingVoiceSource,
   type StreamingVoiceSourceEvents,
   type StreamingVoiceSourceOptions,
   type VoicePlaybackState,
 } from './audio/streaming-voice-source.js';
+export { VoiceBus, type VoiceBusOptions } from './audio/voice-bus.js';
+// Characters, conversations, actions
+export type { ActionContext, ActionOutcome, ActionParameters, JsonSchema, NpcAction } from './dialogue/actions.js';
+export { ActionRunner } from './dialogue/actions.js';
+export {
+  Conversation,
+  type ConversationEvents,
+  type ConversationMode,
+  type ConversationOptions,
+  type ConversationState,
+  GREETING_CUE,
+  type LiveLink,
+  sessionParamsFor,
+  type TranscriptEntry,
+  type VoiceOutput,
+} from './dialogue/conversation.js';
+export { CONVERSATION_STATES, canTransition } from './dialogue/conversation-state.js';
+export { type CharacterSheet, formatCharacterSheet, parseCharacterSheet } from './dialogue/instruction-format.js';
+export { LipSync, type LipSyncOptions } from './dialogue/lip-sync.js';
+export { ConversationMemory, type NpcMemory } from './dialogue/memory.js';
+export { buildSystemInstruction, functionDeclarations, type NpcDefinition, validateNpc } from './dialogue/npc.js';
+export { type Positioned, type ProximityEvent, ProximityTracker } from './dialogue/proximity.js';
+export { SilentVoice } from './dialogue/silent-voice.js';
+export { SubtitleTrack } from './dialogue/subtitles.js';
 export { NpcVoiceError, type NpcVoiceErrorCode } from './errors.js';
 export { type Subscription, TypedEmitter } from './events.js';
+// The Live API
+export { LiveConnection, type LiveConnectionEvents, type LiveConnectionOptions, type LiveConnectionState } from './live/live-connection.js';
+export { errorForClose, LiveError } from './live/live-errors.js';
+export {
+  createLiveModel,
+  DEFAULT_MODELS,
+  type LiveBackend,
+  type LiveModel,
+  type LiveModelOptions,
+  type LiveSessionParams,
+  type OpenedSession,
+} from './live/live-model.js';
+export { LiveSocket, type LiveSocketOptions, type WebSocketConstructor, type WebSocketHandler, type WebSocketLike } from './live/socket.js';
+export { DEFAULT_VOICE, findVoice, PREBUILT_VOICES, type PrebuiltVoice } from './live/voices.js';
+// The Phaser plugin
+export {
+  type MouthDriver,
+  NpcHandle,
+  type NpcVoiceConfig,
+  NpcVoiceEvent,
+  type NpcVoiceEvents,
+  NpcVoicePlugin,
+  type Placed,
+  type SightOptions,
+} from './npc-voice-plugin.js';

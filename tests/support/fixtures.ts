@@ -1,27 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import ESpeakNg from 'espeak-ng';
 import { Resampler } from '../../src/plugin/audio/resampler.ts';
-import { parseWav, writeWav } from './wav.ts';
+import { closeSpeech, concat, silence16k, speech16k } from './speech.ts';
+import { writeWav } from './wav.ts';
 
 export const FIXTURE_DIR = resolve(import.meta.dirname, '../.fixtures');
+/** URL path of the fixture directory on the test server. */
+export const FIXTURE_URL = '/tests/.fixtures';
 export const FIXTURE_RATE = 48000;
 
-/** Speaks `text` with the espeak-ng WASM build (from npm: no system install needed). */
-export async function speak(text: string, voice = 'en-us'): Promise<{ samples: Float32Array; sampleRate: number }> {
-  const espeak = await ESpeakNg({ arguments: ['-v', voice, '-w', '/tmp/out.wav', text], print: () => {}, printErr: () => {} });
-  return parseWav(Buffer.from(espeak.FS.readFile('/tmp/out.wav')));
-}
-
-/** `samples` resampled to `rate` and framed with `leadSec` of silence before and `tailSec` after. */
-export function padded(samples: Float32Array, fromRate: number, rate: number, leadSec: number, tailSec: number): Float32Array {
-  const r = new Resampler(fromRate, rate);
+/** 16 kHz samples at 48 kHz (what the fake microphone plays). */
+function to48k(samples: Float32Array): Float32Array {
+  const r = new Resampler(16000, FIXTURE_RATE);
   const body = r.process(samples);
-  const tail = r.flush();
-  const out = new Float32Array(Math.round(leadSec * rate) + body.length + tail.length + Math.round(tailSec * rate));
-  out.set(body, Math.round(leadSec * rate));
-  out.set(tail, Math.round(leadSec * rate) + body.length);
-  return out;
+  return concat(body, r.flush());
 }
 
 export interface Fixtures {
@@ -30,9 +22,13 @@ export interface Fixtures {
   toneFrequency: number;
   /** A spoken English sentence at 48 kHz with 0.5 s of silence before and 1.5 s after. */
   speech: string;
+  /** For the plugin test's fake microphone: 4 s of silence (the greeting plays), a question, 3 s of silence. */
+  pluginMic: string;
+  /** File names under {@link FIXTURE_URL}, for pages that fetch them. */
+  urls: { bargeIn16k: string };
 }
 
-/** Writes the fake-microphone WAVs the browser tests use (generated each run, never committed). */
+/** Writes the WAVs the browser tests use (generated each run with eSpeak NG, never committed). */
 export async function makeFixtures(): Promise<Fixtures> {
   mkdirSync(FIXTURE_DIR, { recursive: true });
   const tone = new Float32Array(FIXTURE_RATE * 4);
@@ -40,8 +36,18 @@ export async function makeFixtures(): Promise<Fixtures> {
   const tonePath = join(FIXTURE_DIR, 'tone-440.wav');
   writeWav(tonePath, tone, FIXTURE_RATE);
 
-  const voice = await speak('Hello there, guard. Could you please open the gate for me?');
   const speechPath = join(FIXTURE_DIR, 'speech.wav');
-  writeWav(speechPath, padded(voice.samples, voice.sampleRate, FIXTURE_RATE, 0.5, 1.5), FIXTURE_RATE);
-  return { tone: tonePath, toneFrequency: 440, speech: speechPath };
+  const sentence = await speech16k('Hello there, guard. Could you please open the gate for me?');
+  writeWav(speechPath, to48k(concat(silence16k(0.5), sentence, silence16k(1.5))), FIXTURE_RATE);
+
+  const pluginMic = join(FIXTURE_DIR, 'plugin-mic.wav');
+  writeWav(pluginMic, to48k(concat(silence16k(4), await speech16k('Good evening. May I come in?'), silence16k(3))), FIXTURE_RATE);
+
+  writeWav(
+    join(FIXTURE_DIR, 'barge-in-16k.wav'),
+    concat(await speech16k('Wait, stop, I have a question for you.'), silence16k(1.2)),
+    16000,
+  );
+  await closeSpeech();
+  return { tone: tonePath, toneFrequency: 440, speech: speechPath, pluginMic, urls: { bargeIn16k: `${FIXTURE_URL}/barge-in-16k.wav` } };
 }

@@ -194,7 +194,8 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     this.machine.go('connecting');
     this.listen();
     try {
-      await this.live.connect();
+      // A connection opened ahead of time (the player was approaching) is used as it is.
+      if (this.live.state !== 'open') await this.live.connect();
     } catch (error) {
       if (this.machine.state !== 'ended') this.fail(error as NpcVoiceError);
       throw error;
@@ -255,6 +256,16 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     this.emit('transcript', { speaker: 'player', text: line, final: true });
     this.machine.tryGo('thinking');
     this.thinkingSince = this.now();
+  }
+
+  /**
+   * The microphone stopped (tab hidden, device lost): in open mic the service is told the audio
+   * stream ended, so a turn in progress is answered instead of waiting; a held talk key is released.
+   */
+  pauseMicrophone(): void {
+    if (!this.isLive()) return;
+    if (this.mode === 'push-to-talk') this.releaseTalk();
+    else this.live.audioStreamEnd();
   }
 
   /** Per frame: subtitles by playback position, speaking → listening when the voice is done. */

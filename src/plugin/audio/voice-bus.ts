@@ -1,0 +1,78 @@
+import { type SpatialOptions, spatialize } from './spatial.js';
+
+/** Options of {@link VoiceBus}. */
+export interface VoiceBusOptions {
+  /** Voice volume (before distance). @defaultValue 1 */
+  volume?: number;
+  /** Distance and pan; `false` keeps the voice centred and at full volume. */
+  spatial?: SpatialOptions | false;
+  /** Smoothing of pan and distance changes, seconds (no zipper noise as things move). @defaultValue 0.05 */
+  smoothing?: number;
+}
+
+/**
+ * An NPC's voice chain inside the game's mixer: input → volume → distance gain → stereo pan →
+ * destination (Phaser's `sound.destination`, so master volume and mute apply). Moves are
+ * smoothed with `setTargetAtTime`, never stepped.
+ *
+ * @example
+ * ```ts
+ * const bus = new VoiceBus(ctx, game.sound.destination);
+ * voice.connect(bus.input);
+ * bus.setOffset(npc.x - player.x, npc.y - player.y); // each frame
+ * ```
+ */
+export class VoiceBus {
+  readonly input: GainNode;
+  private readonly distance: GainNode;
+  private readonly panner: StereoPannerNode;
+  private readonly spatial: SpatialOptions | false;
+  private readonly smoothing: number;
+  private lastPan = Number.NaN;
+  private lastGain = Number.NaN;
+  private destroyed = false;
+
+  constructor(
+    private readonly context: BaseAudioContext,
+    destination: AudioNode,
+    options: VoiceBusOptions = {},
+  ) {
+    this.input = context.createGain();
+    this.input.gain.value = options.volume ?? 1;
+    this.distance = context.createGain();
+    this.panner = context.createStereoPanner();
+    this.input.connect(this.distance).connect(this.panner).connect(destination);
+    this.spatial = options.spatial ?? {};
+    this.smoothing = options.smoothing ?? 0.05;
+  }
+
+  /** Voice volume, 0..1. */
+  setVolume(volume: number): void {
+    this.input.gain.setTargetAtTime(Math.max(0, volume), this.context.currentTime, this.smoothing);
+  }
+
+  /** Where the NPC is relative to the listener (world units). */
+  setOffset(dx: number, dy: number): void {
+    if (this.destroyed || this.spatial === false) return;
+    const { pan, gain } = spatialize(dx, dy, this.spatial);
+    const t = this.context.currentTime;
+    // Skip inaudible changes: this runs every frame and automation events are not free.
+    if (Math.abs(pan - this.lastPan) > 0.005) {
+      this.panner.pan.setTargetAtTime(pan, t, this.smoothing);
+      this.lastPan = pan;
+    }
+    if (Math.abs(gain - this.lastGain) > 0.002) {
+      this.distance.gain.setTargetAtTime(gain, t, this.smoothing);
+      this.lastGain = gain;
+    }
+  }
+
+  /** Disconnects the chain. Idempotent. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.input.disconnect();
+    this.distance.disconnect();
+    this.panner.disconnect();
+  }
+}
