@@ -52,6 +52,7 @@ export class ConversationMemory {
   load(data: unknown): void {
     if (typeof data !== 'object' || data === null) return;
     for (const [id, value] of Object.entries(data as Record<string, unknown>)) {
+      if (typeof value !== 'object' || value === null) continue;
       const v = value as Partial<NpcMemory>;
       if (!Array.isArray(v.history)) continue;
       const history = v.history.filter(
