@@ -279,6 +279,22 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     return this.active?.npc ?? null;
   }
 
+  /** The Live connection's state for the conversation in progress (null when none). */
+  get connectionState(): LiveConnectionState | null {
+    return this.active?.live.state ?? null;
+  }
+
+  /** Playback figures of the voice in the conversation (for a debug overlay); null when none. */
+  get voiceStats(): { bufferedMs: number; underruns: number; playedFrames: number; transport: 'shared' | 'message' } | null {
+    const v = this.active?.voice;
+    return v ? { bufferedMs: v.bufferedMs, underruns: v.underruns, playedFrames: v.playedFrames, transport: v.transport } : null;
+  }
+
+  /** Samples the microphone lost because frames came too late (hidden tab, long frame). */
+  get micLostSamples(): number {
+    return this.clip?.lostSamples ?? 0;
+  }
+
   /** The microphone's level (RMS of the last 20 ms, 0..1), for a meter. */
   get micLevel(): number {
     return this.micLevelValue;

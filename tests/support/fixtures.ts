@@ -24,6 +24,10 @@ export interface Fixtures {
   speech: string;
   /** For the plugin test's fake microphone: 4 s of silence (the greeting plays), a question, 3 s of silence. */
   pluginMic: string;
+  /** The demo's voice turn: 6 s of silence (the guard's greeting), a question, 4 s of silence. */
+  demoMic: string;
+  /** The demo's barge-in: the player starts talking 1.5 s into the guard's greeting. */
+  demoBargeIn: string;
   /** File names under {@link FIXTURE_URL}, for pages that fetch them. */
   urls: { bargeIn16k: string };
 }
@@ -43,11 +47,21 @@ export async function makeFixtures(): Promise<Fixtures> {
   const pluginMic = join(FIXTURE_DIR, 'plugin-mic.wav');
   writeWav(pluginMic, to48k(concat(silence16k(4), await speech16k('Good evening. May I come in?'), silence16k(3))), FIXTURE_RATE);
 
-  writeWav(
-    join(FIXTURE_DIR, 'barge-in-16k.wav'),
-    concat(await speech16k('Wait, stop, I have a question for you.'), silence16k(1.2)),
-    16000,
-  );
+  const bargeIn = await speech16k('Wait, stop, I have a question for you.');
+  writeWav(join(FIXTURE_DIR, 'barge-in-16k.wav'), concat(bargeIn, silence16k(1.2)), 16000);
+
+  const demoMic = join(FIXTURE_DIR, 'demo-mic.wav');
+  writeWav(demoMic, to48k(concat(silence16k(6), await speech16k('Good evening, guard. May I come in?'), silence16k(4))), FIXTURE_RATE);
+  const demoBargeIn = join(FIXTURE_DIR, 'demo-barge-in.wav');
+  writeWav(demoBargeIn, to48k(concat(silence16k(1.5), bargeIn, silence16k(5))), FIXTURE_RATE);
   await closeSpeech();
-  return { tone: tonePath, toneFrequency: 440, speech: speechPath, pluginMic, urls: { bargeIn16k: `${FIXTURE_URL}/barge-in-16k.wav` } };
+  return {
+    tone: tonePath,
+    toneFrequency: 440,
+    speech: speechPath,
+    pluginMic,
+    demoMic,
+    demoBargeIn,
+    urls: { bargeIn16k: `${FIXTURE_URL}/barge-in-16k.wav` },
+  };
 }
