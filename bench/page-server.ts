@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
-import { launchTestBrowser } from '../tests/support/chromium.ts';
+import { launchTestBrowser, type TestBrowserOptions } from '../tests/support/chromium.ts';
 
 /** The project's Vite server and a headless Chromium, for benchmarks that run in a page. */
 export class PageServer {
@@ -10,13 +10,12 @@ export class PageServer {
     readonly baseUrl: string,
   ) {}
 
-  static async start(): Promise<PageServer> {
+  static async start(browser: TestBrowserOptions = {}): Promise<PageServer> {
     const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0 }, logLevel: 'error' });
     await server.listen();
     const address = server.httpServer?.address();
     if (!address || typeof address === 'string') throw new Error('Vite dev server has no TCP address');
-    const browser = await launchTestBrowser();
-    return new PageServer(server, browser, `http://127.0.0.1:${address.port}`);
+    return new PageServer(server, await launchTestBrowser(browser), `http://127.0.0.1:${address.port}`);
   }
 
   async open(path: string): Promise<Page> {

@@ -2,9 +2,10 @@
 // `npm run bench -- --json` prints one JSON object per metric per line instead of a table.
 import type { Metric, Suite } from './metric.ts';
 import { audioSuite } from './suites/audio.ts';
+import { demoSuite } from './suites/demo.ts';
 import { emulatorSuite } from './suites/emulator.ts';
 
-const suites: Suite[] = [audioSuite, emulatorSuite];
+const suites: Suite[] = [audioSuite, emulatorSuite, demoSuite];
 const json = process.argv.includes('--json');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 

@@ -1,9 +1,11 @@
-// Test helper: records its input on the audio thread and posts it back in 0.1 s blocks, each
-// tagged with the frame it started at; answers a 'mark' with the frame the mark arrived at.
+// Test helper: records its inputs on the audio thread (one channel per input) and posts them back
+// in 0.1 s blocks, each tagged with the frame it started at; answers a 'mark' with the frame the
+// mark arrived at.
 class Recorder extends AudioWorkletProcessor {
-  constructor() {
+  constructor(options) {
     super();
-    this.block = new Float32Array(4800);
+    this.inputs = options.numberOfInputs ?? 1;
+    this.blocks = Array.from({ length: this.inputs }, () => new Float32Array(4800));
     this.fill = 0;
     this.start = -1;
     this.port.onmessage = (e) => {
@@ -12,17 +14,19 @@ class Recorder extends AudioWorkletProcessor {
     };
   }
   flush() {
-    if (this.fill > 0) this.port.postMessage({ type: 'block', frame: this.start, samples: this.block.slice(0, this.fill) });
+    if (this.fill > 0) {
+      const channels = this.blocks.map((b) => b.slice(0, this.fill));
+      this.port.postMessage({ type: 'block', frame: this.start, samples: channels[0], channels });
+    }
     this.fill = 0;
     this.start = -1;
   }
   process(inputs) {
-    const ch = inputs[0]?.[0];
-    const n = ch ? ch.length : 128;
+    const n = inputs[0]?.[0]?.length ?? 128;
     for (let i = 0; i < n; i++) {
       if (this.start < 0) this.start = currentFrame + i;
-      this.block[this.fill++] = ch ? ch[i] : 0;
-      if (this.fill === this.block.length) this.flush();
+      for (let c = 0; c < this.inputs; c++) this.blocks[c][this.fill] = inputs[c]?.[0]?.[i] ?? 0;
+      if (++this.fill === 4800) this.flush();
     }
     return true;
   }
