@@ -73,9 +73,9 @@ export const demoSuite: Suite = {
         let n = 0;
         rec.port.onmessage = (e) => {
           if (e.data.type !== 'block') return;
-          const [mic, out] = e.data.channels as Float32Array[];
-          for (let i = 0; i < (mic as Float32Array).length; i++) {
-            acc = [(acc[0] as number) + (mic as Float32Array)[i] ** 2, (acc[1] as number) + (out as Float32Array)[i] ** 2];
+          const [mic, out] = e.data.channels as [Float32Array, Float32Array];
+          for (let i = 0; i < mic.length; i++) {
+            acc = [(acc[0] as number) + (mic[i] as number) ** 2, (acc[1] as number) + (out[i] as number) ** 2];
             if (++n === per) {
               w.env[0]?.push(Math.sqrt((acc[0] as number) / per));
               w.env[1]?.push(Math.sqrt((acc[1] as number) / per));
