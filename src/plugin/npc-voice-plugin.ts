@@ -183,6 +183,7 @@ interface Active {
 }
 
 const CHUNK = 320; // 20 ms at 16 kHz
+const GESTURES = ['pointerdown', 'keydown', 'touchend'] as const;
 
 /**
  * Real-time voice conversations with NPCs, as a Phaser scene plugin.
@@ -213,6 +214,8 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
   private chunker: AudioChunker | null = null;
   private mixer: GameMixer | null = null;
   private savedPauseOnBlur: boolean | null = null;
+  private onContextState: (() => void) | null = null;
+  private gestureListening = false;
   private micLevelValue = 0;
   private readonly sendChunk = (chunk: Float32Array): void => this.onMicChunk(chunk);
   private readonly onProximity = (e: { type: 'approach' | 'enter' | 'leave' | 'depart'; id: string }): void => this.handleProximity(e);
@@ -622,18 +625,47 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
 
   // ——— focus and visibility ———
 
-  /** Phaser suspends the whole AudioContext on blur; a live conversation must not freeze silently. */
+  /**
+   * Phaser suspends the whole AudioContext on blur; a live conversation must not freeze silently.
+   * While one runs, the context is kept running: resumed now if something suspended it (an
+   * earlier blur, the autoplay policy), and again on the next click or key if the browser refuses
+   * without a gesture. Speech that arrives meanwhile stays queued.
+   */
   private keepAliveOnBlur(): void {
     const sound = this.game?.sound;
-    if (!sound || (this.config.onBlur ?? 'continue') !== 'continue' || this.savedPauseOnBlur !== null) return;
-    this.savedPauseOnBlur = sound.pauseOnBlur;
-    sound.pauseOnBlur = false;
+    if (sound && (this.config.onBlur ?? 'continue') === 'continue' && this.savedPauseOnBlur === null) {
+      this.savedPauseOnBlur = sound.pauseOnBlur;
+      sound.pauseOnBlur = false;
+    }
+    const context = this.audioContext();
+    if (!context || this.onContextState) return;
+    this.onContextState = () => this.resumeAudio();
+    context.addEventListener('statechange', this.onContextState);
+    this.resumeAudio();
+  }
+
+  private resumeAudio(): void {
+    const context = this.audioContext();
+    if (!context || context.state !== 'suspended' || !this.active || (this.config.onBlur ?? 'continue') !== 'continue') return;
+    context.resume().catch(() => {});
+    // Without a user activation the browser keeps it suspended: the next gesture will do.
+    if (this.gestureListening || typeof document === 'undefined') return;
+    this.gestureListening = true;
+    const onGesture = () => {
+      for (const type of GESTURES) document.removeEventListener(type, onGesture, true);
+      this.gestureListening = false;
+      if (this.active) context.resume().catch(() => {});
+    };
+    for (const type of GESTURES) document.addEventListener(type, onGesture, true);
   }
 
   private restoreBlur(): void {
     const sound = this.game?.sound;
     if (sound && this.savedPauseOnBlur !== null) sound.pauseOnBlur = this.savedPauseOnBlur;
     this.savedPauseOnBlur = null;
+    const context = this.audioContext();
+    if (context && this.onContextState) context.removeEventListener('statechange', this.onContextState);
+    this.onContextState = null;
   }
 
   /** Hidden tab: frames stop, so tell the service the audio stopped rather than leave a turn hanging. */

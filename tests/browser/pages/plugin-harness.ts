@@ -60,6 +60,9 @@ class Village extends Phaser.Scene {
       voice: 'Kore',
       greeting: 'Halt! Who goes there?',
       sampleLines: ['The gate stays shut after dark.', 'State your business, traveller.'],
+      ...(this.registry.get('longGreeting')
+        ? { greeting: 'Halt traveller who goes there on this cold and windy evening at the old north gate of Oakvale' }
+        : {}),
       actions: { open_gate: { description: 'Opens the village gate.', handler: () => ({ message: 'The gate swings open.' }) } },
     });
     this.npcVoice.setListener(this.player);
@@ -91,7 +94,7 @@ const h = {
   marks: {} as Record<string, number>,
   frameTimes: [] as number[],
 
-  async boot(config: NpcVoiceConfig = {}) {
+  async boot(config: NpcVoiceConfig = {}, options: { longGreeting?: boolean } = {}) {
     const game = new Phaser.Game({
       type: Phaser.CANVAS,
       width: 800,
@@ -104,6 +107,7 @@ const h = {
     h.game = game;
     await new Promise<void>((resolve) => game.events.once(Phaser.Core.Events.READY, () => resolve()));
     game.registry.set('config', config);
+    game.registry.set('longGreeting', options.longGreeting ?? false);
     game.scene.add('village', Village, true);
     await until(() => !!h.scene());
     const ctx = (game.sound as Phaser.Sound.WebAudioSoundManager).context;
@@ -115,7 +119,7 @@ const h = {
         if (h.startFrame < 0) h.startFrame = e.data.frame;
         for (const v of e.data.samples as Float32Array) h.recording.push(v);
       }
-      if (e.data.type === 'mark') h.marks[e.data.id] = e.data.frame - h.startFrame;
+      if (e.data.type === 'mark') h.marks[e.data.id] = e.data.index;
     };
     // Tap the master volume node: what the player hears, after Phaser's mute and volume.
     (game.sound as Phaser.Sound.WebAudioSoundManager).masterVolumeNode.connect(rec);

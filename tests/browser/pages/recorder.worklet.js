@@ -1,6 +1,6 @@
 // Test helper: records its inputs on the audio thread (one channel per input) and posts them back
 // in 0.1 s blocks, each tagged with the frame it started at; answers a 'mark' with the frame the
-// mark arrived at.
+// mark arrived at and the index in the recording that frame has.
 class Recorder extends AudioWorkletProcessor {
   constructor(options) {
     super();
@@ -8,8 +8,9 @@ class Recorder extends AudioWorkletProcessor {
     this.blocks = Array.from({ length: this.inputs }, () => new Float32Array(4800));
     this.fill = 0;
     this.start = -1;
+    this.recorded = 0;
     this.port.onmessage = (e) => {
-      if (e.data.type === 'mark') this.port.postMessage({ type: 'mark', id: e.data.id, frame: currentFrame });
+      if (e.data.type === 'mark') this.port.postMessage({ type: 'mark', id: e.data.id, frame: currentFrame, index: this.recorded });
       if (e.data.type === 'flush') this.flush();
     };
   }
@@ -26,6 +27,7 @@ class Recorder extends AudioWorkletProcessor {
     for (let i = 0; i < n; i++) {
       if (this.start < 0) this.start = currentFrame + i;
       for (let c = 0; c < this.inputs; c++) this.blocks[c][this.fill] = inputs[c]?.[0]?.[i] ?? 0;
+      this.recorded++;
       if (++this.fill === 4800) this.flush();
     }
     return true;
