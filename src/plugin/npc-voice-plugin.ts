@@ -646,7 +646,7 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
 
   private resumeAudio(): void {
     const context = this.audioContext();
-    if (!context || context.state !== 'suspended' || !this.active || (this.config.onBlur ?? 'continue') !== 'continue') return;
+    if (context?.state !== 'suspended' || !this.active || (this.config.onBlur ?? 'continue') !== 'continue') return;
     context.resume().catch(() => {});
     // Without a user activation the browser keeps it suspended: the next gesture will do.
     if (this.gestureListening || typeof document === 'undefined') return;
