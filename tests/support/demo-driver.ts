@@ -71,8 +71,8 @@ export class DemoDriver {
     throw new Error(`did not reach ${x},${y}`);
   }
 
-  /** Walks to just south of a villager (in talking range). */
-  async walkToNpc(id: string): Promise<void> {
+  /** Walks to just south of a villager (in talking range); `below` is how far south (world px). */
+  async walkToNpc(id: string, below = 22): Promise<void> {
     const at = await this.page.evaluate((npc) => {
       const s = (
         window as unknown as { oakvale: { scene(): { handles: Map<string, { gameObject: { x: number; y: number } }> } } }
@@ -80,7 +80,7 @@ export class DemoDriver {
       const g = s.handles.get(npc)?.gameObject as { x: number; y: number };
       return { x: g.x, y: g.y };
     }, id);
-    await this.walkTo(at.x, at.y + 22);
+    await this.walkTo(at.x, at.y + below);
   }
 
   /** Starts recording the game's final mix (Phaser's master volume node) on the audio thread. */

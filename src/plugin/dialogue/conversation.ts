@@ -154,6 +154,8 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   private thinkingSince = 0;
   private playerPartial = '';
   private greeting = false;
+  /** Lines the player typed: a transcription of them coming back is not a new line. */
+  private readonly typed: string[] = [];
 
   constructor(options: ConversationOptions) {
     super();
@@ -252,6 +254,8 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     if (!this.isLive()) throw new NpcVoiceError('invalid-state', `Cannot send text while the conversation is ${this.machine.state}.`);
     if (this.machine.state === 'speaking') this.interruptLocally();
     this.live.sendText(line);
+    this.typed.push(line.toLowerCase());
+    if (this.typed.length > 8) this.typed.shift();
     this.addHistory('player', line);
     this.emit('transcript', { speaker: 'player', text: line, final: true });
     this.machine.tryGo('thinking');
@@ -358,6 +362,17 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
 
   private onInputTranscript(text: string, finished: boolean): void {
     if (this.greeting && GREETING_CUE.startsWith(text.trim().slice(0, 20))) return; // our own cue echoed back
+    const typed = this.typed.indexOf((this.playerPartial + text).trim().toLowerCase());
+    if (typed >= 0 && finished) {
+      // A typed line transcribed back: already shown and in the history.
+      this.typed.splice(typed, 1);
+      this.playerPartial = '';
+      return;
+    }
+    if (this.typed.some((t) => t.startsWith((this.playerPartial + text).trim().toLowerCase()))) {
+      this.playerPartial += text;
+      return;
+    }
     this.playerPartial += text;
     const line = this.playerPartial.trim();
     this.emit('transcript', { speaker: 'player', text: line, final: finished });

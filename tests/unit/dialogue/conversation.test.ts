@@ -205,6 +205,18 @@ describe('Conversation', () => {
     expect(talk.state).toBe('thinking');
   });
 
+  it('a typed line transcribed back by the service is not shown twice', async () => {
+    const { live, talk } = setup({ greet: false });
+    const lines: string[] = [];
+    talk.on('transcript', (t) => t.speaker === 'player' && lines.push(t.text));
+    await talk.start();
+    talk.sendText('Could I have some bread?');
+    live.fire('inputTranscript', { text: 'Could I have ', finished: false });
+    live.fire('inputTranscript', { text: 'some bread?', finished: true });
+    expect(lines).toEqual(['Could I have some bread?']);
+    expect(talk.history.filter((h) => h.speaker === 'player')).toHaveLength(1);
+  });
+
   it('the service’s input transcription becomes the player’s line', async () => {
     const { live, talk } = setup({ greet: false });
     await talk.start();
