@@ -3,6 +3,15 @@
 // Audio
 export { AudioChunker, type SampleSource } from './audio/chunker.js';
 export { Ducker, type DuckingOptions } from './audio/ducker.js';
+export {
+  type EchoEstimate,
+  EchoEstimator,
+  type EchoEstimatorOptions,
+  EchoGuard,
+  type EchoGuardOptions,
+  type EchoMode,
+  type EchoState,
+} from './audio/echo-guard.js';
 export { acquireMixer, type GameMixer, type HowlerLike, type SoundManagerLike } from './audio/game-mixer.js';
 export {
   type AudioTransport,

@@ -1,6 +1,7 @@
 import * as Phaser from 'phaser';
 import { AudioChunker } from './audio/chunker.js';
 import type { DuckingOptions } from './audio/ducker.js';
+import { type EchoEstimate, EchoGuard, type EchoGuardOptions, type EchoMode, type EchoState } from './audio/echo-guard.js';
 import { acquireMixer, type GameMixer, type HowlerLike } from './audio/game-mixer.js';
 import { Microphone, type MicrophoneClip } from './audio/microphone.js';
 import type { SpatialOptions } from './audio/spatial.js';
@@ -33,7 +34,14 @@ export interface NpcVoiceConfig extends Partial<Omit<LiveModelOptions, 'backend'
   mode?: ConversationMode;
   /** Let the player interrupt an NPC by speaking. @defaultValue true */
   bargeIn?: boolean;
-  /** Hold the microphone back while an NPC is audible (speakers without echo cancellation). @defaultValue false */
+  /**
+   * Echo handling while an NPC speaks: `'auto'` measures how much of the voice reaches the
+   * microphone and holds the microphone only when the echo is not cancelled (so the NPC never
+   * interrupts itself, and the player still can); `'half-duplex'` always holds it; `'off'` never.
+   * Options (`{ mode, hangoverMs, … }`) tune the estimator. @defaultValue 'auto'
+   */
+  echo?: EchoMode | (EchoGuardOptions & { mode: EchoMode });
+  /** Shorthand for `echo: 'half-duplex'`. @defaultValue false */
   halfDuplex?: boolean;
   /** NPCs greet the player when a conversation starts. @defaultValue true */
   greet?: boolean;
@@ -154,6 +162,8 @@ export interface NpcVoiceEvents {
   action: { npc: NpcHandle } & ActionOutcome;
   error: { npc: NpcHandle | null; error: NpcVoiceError };
   mouth: { npc: NpcHandle; open: number };
+  /** The echo estimate while an NPC speaks (about twice a second), with what the guard decided. */
+  echo: { npc: NpcHandle; state: EchoState; holding: boolean; echoCancellation: boolean | null } & EchoEstimate;
   proximity: { npc: NpcHandle; type: 'approach' | 'enter' | 'leave' | 'depart' };
   connection: { npc: NpcHandle; state: LiveConnectionState };
 }
@@ -166,6 +176,7 @@ export const NpcVoiceEvent = {
   Action: 'action',
   Error: 'error',
   Mouth: 'mouth',
+  Echo: 'echo',
   Proximity: 'proximity',
   Connection: 'connection',
 } as const satisfies Record<string, keyof NpcVoiceEvents>;
@@ -178,6 +189,7 @@ interface Active {
   output: VoiceOutput;
   bus: VoiceBus | null;
   lip: LipSync;
+  guard: EchoGuard | null;
   subs: Subscription[];
   sightTimer: ReturnType<typeof setInterval> | null;
 }
@@ -217,6 +229,8 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
   private onContextState: (() => void) | null = null;
   private gestureListening = false;
   private micLevelValue = 0;
+  private readonly micChunk = new Float32Array(CHUNK);
+  private readonly refChunk = new Float32Array(CHUNK);
   private readonly sendChunk = (chunk: Float32Array): void => this.onMicChunk(chunk);
   private readonly onProximity = (e: { type: 'approach' | 'enter' | 'leave' | 'depart'; id: string }): void => this.handleProximity(e);
 
@@ -291,6 +305,30 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
   get voiceStats(): { bufferedMs: number; underruns: number; playedFrames: number; transport: 'shared' | 'message' } | null {
     const v = this.active?.voice;
     return v ? { bufferedMs: v.bufferedMs, underruns: v.underruns, playedFrames: v.playedFrames, transport: v.transport } : null;
+  }
+
+  /** The echo guard's view of the conversation in progress (null without a microphone). */
+  get echoStatus(): {
+    mode: EchoMode;
+    state: EchoState;
+    holding: boolean;
+    estimate: EchoEstimate | null;
+    echoCancellation: boolean | null;
+  } | null {
+    const guard = this.active?.guard;
+    if (!guard) return null;
+    return {
+      mode: guard.mode,
+      state: guard.state,
+      holding: guard.holding,
+      estimate: guard.estimate,
+      echoCancellation: this.clip?.settings.echoCancellation ?? null,
+    };
+  }
+
+  /** The microphone track's settings as the browser applied them (echo cancellation, device, …). */
+  get microphoneSettings(): MediaTrackSettings | null {
+    return this.clip?.settings ?? null;
   }
 
   /** Samples the microphone lost because frames came too late (hidden tab, long frame). */
@@ -434,7 +472,15 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     if (this.listener && (this.config.autoTalk || this.config.earlyConnect))
       this.proximity.update(this.listener, this.npcs, this.onProximity);
     if (!active) return;
-    this.chunker?.pump(this.sendChunk);
+    const clip = this.clip;
+    if (clip?.hasReference && active.guard) {
+      while (clip.readPair(this.micChunk, this.refChunk)) {
+        this.measureMic(this.micChunk);
+        if (active.guard.admit(this.micChunk, this.refChunk, active.conversation.isTalking)) active.conversation.pushAudio(this.micChunk);
+      }
+    } else {
+      this.chunker?.pump(this.sendChunk);
+    }
     active.conversation.update();
     const npc = active.npc;
     if (active.bus && this.listener) active.bus.setOffset(npc.gameObject.x - this.listener.x, npc.gameObject.y - this.listener.y);
@@ -450,10 +496,14 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
   }
 
   private onMicChunk(chunk: Float32Array): void {
+    this.measureMic(chunk);
+    this.active?.conversation.pushAudio(chunk);
+  }
+
+  private measureMic(chunk: Float32Array): void {
     let sum = 0;
     for (let i = 0; i < chunk.length; i++) sum += (chunk[i] as number) * (chunk[i] as number);
     this.micLevelValue = Math.sqrt(sum / chunk.length);
-    this.active?.conversation.pushAudio(chunk);
   }
 
   // ——— starting a conversation ———
@@ -491,10 +541,20 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
       voice: output,
       mode,
       greet: config.greet ?? true,
-      halfDuplex: config.halfDuplex ?? false,
       history: memory.history,
     });
-    const active: Active = { npc, conversation, live, voice, output, bus, lip: new LipSync(config.lipSync), subs: [], sightTimer: null };
+    const active: Active = {
+      npc,
+      conversation,
+      live,
+      voice,
+      output,
+      bus,
+      lip: new LipSync(config.lipSync),
+      guard: null,
+      subs: [],
+      sightTimer: null,
+    };
     this.active = active;
     active.subs.push(
       conversation.on('state', (e) => this.emitter.fire('state', { npc, ...e })),
@@ -521,12 +581,27 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     if (!context || this.clip?.isRecording) return;
     const mic = this.config.microphone || {};
     try {
+      const echo = this.echoOptions();
       this.clip = await Microphone.start({
         audioContext: context,
+        reference: echo.mode !== 'off',
         ...(mic.deviceId ? { deviceId: mic.deviceId } : {}),
         ...(mic.constraints ? { constraints: mic.constraints } : {}),
       });
       this.chunker = new AudioChunker(this.clip, CHUNK);
+      const active = this.active;
+      if (active?.npc === npc && active.bus && this.clip.hasReference) {
+        this.clip.connectReference(active.bus.output);
+        const cancellerOn = this.clip.settings.echoCancellation ?? null;
+        active.guard = new EchoGuard(
+          cancellerOn,
+          (estimate, state) => {
+            const holding = active.guard?.holding ?? false;
+            this.emitter.fire('echo', { npc, state, holding, echoCancellation: cancellerOn, ...estimate });
+          },
+          echo,
+        );
+      }
       this.clip.on('ended', ({ reason }) => {
         if (reason === 'track-ended') {
           this.active?.conversation.pauseMicrophone();
@@ -680,6 +755,12 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
   }
 
   // ——— helpers ———
+
+  private echoOptions(): EchoGuardOptions & { mode: EchoMode } {
+    const e = this.config.echo;
+    if (typeof e === 'object') return e;
+    return { mode: e ?? (this.config.halfDuplex ? 'half-duplex' : 'auto') };
+  }
 
   private liveModel() {
     const c = this.config;

@@ -1,4 +1,4 @@
-import { type LiveBackend, Microphone } from '../../plugin/index.ts';
+import { type EchoMode, type LiveBackend, Microphone } from '../../plugin/index.ts';
 import { BACKEND_LABELS } from '../backend.ts';
 import { byId, el } from './dom.ts';
 
@@ -10,10 +10,19 @@ export interface DemoSettings {
   voiceVolume: number;
   musicVolume: number;
   backend: LiveBackend;
+  echo: EchoMode;
 }
 
 const KEY = 'oakvale-settings';
-const DEFAULTS: DemoSettings = { micDeviceId: '', mode: 'open-mic', talk: 'key', voiceVolume: 1, musicVolume: 0.5, backend: 'emulator' };
+const DEFAULTS: DemoSettings = {
+  micDeviceId: '',
+  mode: 'open-mic',
+  talk: 'key',
+  voiceVolume: 1,
+  musicVolume: 0.5,
+  backend: 'emulator',
+  echo: 'auto',
+};
 
 export function loadSettings(backends: LiveBackend[]): DemoSettings {
   let saved: Partial<DemoSettings> = {};
@@ -75,6 +84,13 @@ export class SettingsPanel {
       el('input', { id, type: 'range', min: '0', max: '1', step: '0.05', value: String(value) });
     const voice = slider('set-voice', s.voiceVolume);
     const music = slider('set-music', s.musicVolume);
+    const echo = el(
+      'select',
+      { id: 'set-echo' },
+      el('option', { value: 'auto', selected: s.echo === 'auto' }, 'Automatic (measure the echo)'),
+      el('option', { value: 'half-duplex', selected: s.echo === 'half-duplex' }, 'Mute my mic while they speak'),
+      el('option', { value: 'off', selected: s.echo === 'off' }, 'Off (headphones)'),
+    );
     const backend = el(
       'select',
       { id: 'set-backend' },
@@ -87,6 +103,7 @@ export class SettingsPanel {
       row('Start a conversation', talk),
       row('Voice volume', voice),
       row('Music volume', music),
+      row('Speaker echo', echo),
       row('Characters run on', backend),
       el(
         'p',
@@ -103,6 +120,7 @@ export class SettingsPanel {
         voiceVolume: Number(voice.value),
         musicVolume: Number(music.value),
         backend: backend.value as LiveBackend,
+        echo: echo.value as EchoMode,
       };
       save(this.settings);
       this.onChange(this.settings);

@@ -124,6 +124,7 @@ export class VillageScene extends Phaser.Scene {
       npcVolume: settings.voiceVolume,
       talkRadius: 40,
       microphone: settings.micDeviceId ? { deviceId: settings.micDeviceId } : {},
+      echo: settings.echo,
     });
     for (const def of villagers(world)) {
       const spot = layout.npcs[def.id as keyof typeof layout.npcs];
@@ -339,7 +340,18 @@ export class VillageScene extends Phaser.Scene {
       microphone: plugin.hasMicrophone
         ? `${(20 * Math.log10(plugin.micLevel + 1e-6)).toFixed(0)} dBFS, ${plugin.micLostSamples} lost`
         : 'off',
+      'echo canceller': plugin.microphoneSettings ? String(plugin.microphoneSettings.echoCancellation ?? 'unknown') : '—',
+      echo: this.echoLine(),
     };
+  }
+
+  private echoLine(): string {
+    const e = this.npcVoice.echoStatus;
+    if (!e) return '—';
+    const figure = e.estimate
+      ? ` · return loss ${e.estimate.returnLossDb.toFixed(0)} dB, r ${e.estimate.correlation.toFixed(2)}, ${e.estimate.lagMs} ms`
+      : '';
+    return `${e.mode}: ${e.state}${e.holding ? ' (mic held)' : ''}${figure}`;
   }
 
   private nearestInRange(): NpcHandle | null {

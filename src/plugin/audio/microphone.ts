@@ -36,6 +36,12 @@ export interface MicrophoneStartOptions {
    * @defaultValue frequency / 50
    */
   batchSamples?: number;
+  /**
+   * Also record an echo reference in lockstep with the microphone: whatever is connected with
+   * {@link MicrophoneClip.connectReference} (the game's voices), for echo estimation.
+   * @defaultValue false
+   */
+  reference?: boolean;
 }
 
 /** A microphone as {@link Microphone.devices} lists it. */
@@ -101,8 +107,9 @@ export const Microphone = {
     }
     const lengthSamples = Math.round(lengthSec * frequency);
     const ring = RingBuffer.create(lengthSamples, { shared });
+    const reference = options.reference ? RingBuffer.create(lengthSamples, { shared }) : null;
     try {
-      return new MicrophoneClip(audioContext, stream, ring, frequency, options.batchSamples ?? Math.round(frequency / 50));
+      return new MicrophoneClip(audioContext, stream, ring, reference, frequency, options.batchSamples ?? Math.round(frequency / 50));
     } catch (cause) {
       for (const track of stream.getTracks()) track.stop();
       throw new NpcVoiceError('microphone-failed', `Could not start capturing: ${String(cause)}`, { cause });
@@ -137,6 +144,7 @@ export class MicrophoneClip extends TypedEmitter<MicrophoneClipEvents> {
   readonly stream: MediaStream;
 
   private readonly ring: RingBuffer;
+  private readonly referenceRing: RingBuffer | null;
   private readonly source: MediaStreamAudioSourceNode;
   private readonly node: AudioWorkletNode;
   private readonly track: MediaStreamTrack;
@@ -144,10 +152,18 @@ export class MicrophoneClip extends TypedEmitter<MicrophoneClipEvents> {
   private readonly onTrackEnded = () => this.stop('track-ended');
 
   /** @internal Use {@link Microphone.start}. */
-  constructor(context: AudioContext, stream: MediaStream, ring: RingBuffer, frequency: number, batchSamples: number) {
+  constructor(
+    context: AudioContext,
+    stream: MediaStream,
+    ring: RingBuffer,
+    reference: RingBuffer | null,
+    frequency: number,
+    batchSamples: number,
+  ) {
     super();
     this.stream = stream;
     this.ring = ring;
+    this.referenceRing = reference;
     this.frequency = frequency;
     this.lengthSamples = ring.capacity;
     this.transport = ring.shared ? 'shared' : 'message';
@@ -155,20 +171,25 @@ export class MicrophoneClip extends TypedEmitter<MicrophoneClipEvents> {
     if (!track) throw new NpcVoiceError('no-microphone', 'The microphone stream has no audio track.');
     this.track = track;
     this.settings = track.getSettings();
+    const rings = reference ? [ring, reference] : [ring];
     const processorOptions: CaptureProcessorOptions = {
       outRate: frequency,
+      streams: rings.length,
       batchSamples,
-      ...(ring.shared ? { ring: ring.storage } : {}),
+      ...(ring.shared ? { rings: rings.map((r) => r.storage) } : {}),
     };
     this.source = context.createMediaStreamSource(stream);
     // No outputs: the node is a sink, so nothing it does can reach the speakers.
-    this.node = new AudioWorkletNode(context, CAPTURE_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 0, processorOptions });
+    this.node = new AudioWorkletNode(context, CAPTURE_PROCESSOR, { numberOfInputs: rings.length, numberOfOutputs: 0, processorOptions });
     if (!ring.shared) {
       this.node.port.onmessage = (event: MessageEvent<CaptureToMain>) => {
         const msg = event.data;
         if (msg.type !== 'batch') return;
-        this.ring.write(msg.samples);
-        this.node.port.postMessage({ type: 'recycle', samples: msg.samples } satisfies MainToCapture, [msg.samples.buffer]);
+        for (let i = 0; i < rings.length; i++) (rings[i] as RingBuffer).write(msg.samples[i] as Float32Array);
+        this.node.port.postMessage(
+          { type: 'recycle', samples: msg.samples } satisfies MainToCapture,
+          msg.samples.map((a) => a.buffer),
+        );
       };
     }
     this.source.connect(this.node);
@@ -210,7 +231,39 @@ export class MicrophoneClip extends TypedEmitter<MicrophoneClipEvents> {
 
   /** Drops everything unread (e.g. when the game un-pauses and stale audio is not wanted). */
   skipUnread(): number {
+    this.referenceRing?.skip();
     return this.ring.skip();
+  }
+
+  /** True when the clip records an echo reference ({@link MicrophoneStartOptions.reference}). */
+  get hasReference(): boolean {
+    return this.referenceRing !== null;
+  }
+
+  /** Feeds `node` (the game's voices) into the echo reference. */
+  connectReference(node: AudioNode): void {
+    if (this.referenceRing && this.recording) node.connect(this.node, 0, 1);
+  }
+
+  /** Stops feeding `node` into the echo reference. */
+  disconnectReference(node: AudioNode): void {
+    try {
+      node.disconnect(this.node);
+    } catch {
+      // was not connected
+    }
+  }
+
+  /**
+   * Reads the next `mic.length` samples of the microphone and of the echo reference, captured over
+   * the same frames. Returns false (reading nothing) until both have that much.
+   */
+  readPair(mic: Float32Array, reference: Float32Array): boolean {
+    const ref = this.referenceRing;
+    if (!ref || this.ring.available() < mic.length || ref.available() < mic.length) return false;
+    this.ring.read(mic);
+    ref.read(reference, 0, mic.length);
+    return true;
   }
 
   /** Samples lost because the clip was not read in time. */

@@ -46,6 +46,11 @@ export class VoiceBus {
     this.smoothing = options.smoothing ?? 0.05;
   }
 
+  /** The end of the chain: what the listener hears of this voice (the echo reference taps it). */
+  get output(): AudioNode {
+    return this.panner;
+  }
+
   /** Voice volume, 0..1. */
   setVolume(volume: number): void {
     this.input.gain.setTargetAtTime(Math.max(0, volume), this.context.currentTime, this.smoothing);

@@ -11,14 +11,20 @@ export const PLAYBACK_PROCESSOR = 'npc-voice-playback';
 export interface CaptureProcessorOptions {
   /** Output rate (16 kHz for the Live API). */
   readonly outRate: number;
-  /** Shared ring to write into; absent → post batches over the port. */
-  readonly ring?: RingBufferStorage;
+  /**
+   * Inputs captured in lockstep: 1 (the microphone) or 2 (the microphone, and what the game plays
+   * as the echo reference). Each gets its own resampler and ring.
+   */
+  readonly streams: number;
+  /** Shared rings to write into, one per stream; absent → post batches over the port. */
+  readonly rings?: RingBufferStorage[];
   /** Samples (at `outRate`) per posted batch on the message-port path. */
   readonly batchSamples: number;
 }
 
-export type CaptureToMain = { readonly type: 'batch'; readonly samples: Float32Array } | { readonly type: 'stopped' };
-export type MainToCapture = { readonly type: 'recycle'; readonly samples: Float32Array } | { readonly type: 'stop' };
+/** A batch holds one array per stream, the same length, captured over the same frames. */
+export type CaptureToMain = { readonly type: 'batch'; readonly samples: Float32Array[] } | { readonly type: 'stopped' };
+export type MainToCapture = { readonly type: 'recycle'; readonly samples: Float32Array[] } | { readonly type: 'stop' };
 
 /** `processorOptions` of the playback node. */
 export interface PlaybackProcessorOptions {
