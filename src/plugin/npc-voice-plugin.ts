@@ -232,6 +232,8 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
   private readonly micChunk = new Float32Array(CHUNK);
   private readonly refChunk = new Float32Array(CHUNK);
   private readonly sendChunk = (chunk: Float32Array): void => this.onMicChunk(chunk);
+  /** Where the echo guard sends the microphone chunks it lets through. */
+  private readonly sendGuarded = (chunk: Float32Array): void => this.active?.conversation.pushAudio(chunk);
   private readonly onProximity = (e: { type: 'approach' | 'enter' | 'leave' | 'depart'; id: string }): void => this.handleProximity(e);
 
   constructor(scene: Phaser.Scene, pluginManager: Phaser.Plugins.PluginManager, pluginKey: string) {
@@ -476,7 +478,7 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     if (clip?.hasReference && active.guard) {
       while (clip.readPair(this.micChunk, this.refChunk)) {
         this.measureMic(this.micChunk);
-        if (active.guard.admit(this.micChunk, this.refChunk, active.conversation.isTalking)) active.conversation.pushAudio(this.micChunk);
+        active.guard.process(this.micChunk, this.refChunk, active.conversation.isTalking, this.sendGuarded);
       }
     } else {
       this.chunker?.pump(this.sendChunk);

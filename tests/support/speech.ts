@@ -1,19 +1,36 @@
 import { TextToSpeech } from '../../src/emulator/tts/text-to-speech.ts';
 import { espeakArgs } from '../../src/emulator/tts/voices.ts';
 import { Resampler } from '../../src/plugin/audio/resampler.ts';
+import type { PrebuiltVoice } from '../../src/plugin/live/voices.ts';
 
 let tts: TextToSpeech | null = null;
 const cache = new Map<string, Float32Array>();
 
-/** `text` spoken by eSpeak NG (the emulator's own engine, another voice), as 16 kHz floats. */
-export async function speech16k(text: string): Promise<Float32Array> {
-  const hit = cache.get(text);
+/** `text` spoken by eSpeak NG (the emulator's own engine; by default not an NPC's voice), as 16 kHz floats. */
+export async function speech16k(text: string, voice: PrebuiltVoice = 'Charon'): Promise<Float32Array> {
+  const key = `${voice}:${text}`;
+  const hit = cache.get(key);
   if (hit) return hit;
   tts ??= new TextToSpeech();
-  const { pcm } = await tts.synthesize(text, espeakArgs('Charon', 'en-US'));
+  const { pcm } = await tts.synthesize(text, espeakArgs(voice, 'en-US'));
   const floats = Float32Array.from(pcm, (v) => v / 32768);
   const out = new Resampler(24000, 16000).process(floats);
-  cache.set(text, out);
+  cache.set(key, out);
+  return out;
+}
+
+/**
+ * `text` spoken by "the player": a person, not an NPC. eSpeak renders every voice with the same
+ * pitch contours, so two of its voices saying the same sound can match sample for sample, which
+ * a person never does with the NPC; the player's speech is therefore raised 6 % in pitch and
+ * formants (resampled as if recorded at 17 kHz), like a different speaker.
+ */
+export async function playerSpeech16k(text: string): Promise<Float32Array> {
+  const key = `player:${text}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const out = new Resampler(17000, 16000).process(await speech16k(text));
+  cache.set(key, out);
   return out;
 }
 

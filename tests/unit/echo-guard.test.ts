@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EchoEstimator, EchoGuard } from '../../src/plugin/audio/echo-guard.ts';
+import { closeSpeech, concat, playerSpeech16k, silence16k, speech16k } from '../support/speech.ts';
 
 const RATE = 16000;
 
@@ -25,6 +26,12 @@ function delayed(x: Float32Array, ms: number, gain: number): Float32Array {
 
 function add(a: Float32Array, b: Float32Array): Float32Array {
   return a.map((v, i) => v + (b[i] as number));
+}
+
+function rms(x: Float32Array): number {
+  let s = 0;
+  for (const v of x) s += v * v;
+  return Math.sqrt(s / Math.max(1, x.length));
 }
 
 function feed(est: EchoEstimator, mic: Float32Array, ref: Float32Array): void {
@@ -68,44 +75,187 @@ describe('EchoEstimator', () => {
 });
 
 describe('EchoGuard', () => {
-  function run(guard: EchoGuard, mic: Float32Array, ref: Float32Array, ptt = false): boolean[] {
-    const admitted: boolean[] = [];
-    for (let i = 0; i < mic.length; i += 320) admitted.push(guard.admit(mic.subarray(i, i + 320), ref.subarray(i, i + 320), ptt));
-    return admitted;
+  const CHUNK = 320;
+  /**
+   * Feeds `mic`/`ref` chunk by chunk and returns the indices of the input chunks the guard sent,
+   * in the order it sent them (each chunk is tagged in its first sample).
+   */
+  const index = new Map<number, number>(); // tag → chunk index (tags are unique per index)
+  const SILENCED = -1;
+  function run(guard: EchoGuard, mic: Float32Array, ref: Float32Array, ptt = false, first = 0): number[] {
+    const sent: number[] = [];
+    const send = (chunk: Float32Array): void => {
+      if (chunk.every((v) => v === 0)) {
+        sent.push(SILENCED);
+        return;
+      }
+      const k = index.get(chunk[0] as number);
+      if (k === undefined) throw new Error('sent a chunk that was never fed');
+      sent.push(k);
+    };
+    for (let i = 0, k = first; i < mic.length; i += CHUNK, k++) {
+      const m = mic.slice(i, i + CHUNK);
+      m[0] = Math.fround((k + 1) * 1e-6);
+      index.set(m[0] as number, k);
+      guard.process(m, ref.subarray(i, i + CHUNK), ptt, send);
+    }
+    return sent;
   }
+  const chunksIn = (x: Float32Array): number => x.length / CHUNK;
+  const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
   it('auto: with echo, holds the microphone while the NPC speaks, then lets it through after a hangover', () => {
     const events: string[] = [];
     const guard = new EchoGuard(true, (e, s) => events.push(`${s}:${Math.round(e.returnLossDb)}`));
     const ref = speechLike(4, 5);
-    const admitted = run(guard, delayed(ref, 100, 0.3), ref);
+    const sent = run(guard, delayed(ref, 100, 0.3), ref);
     expect(guard.state).toBe('echo');
     expect(events[0]).toMatch(/^echo:1\d$/);
-    expect(admitted.slice(-20).every((a) => !a)).toBe(true); // held while she speaks
-    const after = run(guard, new Float32Array(RATE), new Float32Array(RATE));
-    expect(after.slice(0, 10).every((a) => !a)).toBe(true); // hangover
-    expect(after.slice(-10).every((a) => a)).toBe(true); // then open again
+    expect(sent.filter((k) => k >= chunksIn(ref) - 20)).toEqual([]); // held while she speaks
+    const n = chunksIn(ref);
+    const after = run(guard, new Float32Array(RATE), new Float32Array(RATE), false, n);
+    expect(after.filter((k) => k < n + 10)).toEqual([]); // hangover
+    expect(after.slice(-10)).toEqual(range(n + 40, n + 50)); // then open again, nothing delayed
+    expect(guard.held).toBeGreaterThan(n);
   });
 
-  it('auto: with the echo cancelled, everything goes through (so the player can barge in)', () => {
+  it('auto: with the echo cancelled, a player talking over the NPC goes out whole, in order, late by the delay line', async () => {
     const guard = new EchoGuard(true);
-    const ref = speechLike(4, 6);
-    const admitted = run(guard, add(delayed(ref, 100, 1e-5), speechLike(4, 8, 0.2)), ref);
-    expect(guard.state).toBe('cancelled');
-    expect(admitted.every((a) => a)).toBe(true);
+    const ref = speechLike(5, 6);
+    const n = chunksIn(ref);
+    const words = await playerSpeech16k('Excuse me, I need to tell you something important right now.');
+    const player = concat(silence16k(2.5), words).subarray(0, ref.length);
+    const sent = run(guard, add(delayed(ref, 100, 1e-5), player), ref);
+    expect([guard.state, guard.leaks, guard.bursts]).toEqual(['cancelled', 0, 0]);
+    // (The first chunk or so goes out before her voice starts.)
+    const start = sent.find((k) => k > 5) as number;
+    expect(start).toBeLessThanOrEqual(2000 / 20 + 2); // held only until the first estimate (2 s)
+    // Once her words last (140 ms) she has the floor: the delay line empties and the rest goes as it comes.
+    expect(sent.filter((k) => k >= start)).toEqual(range(start, n));
+    // When she falls silent the line drains: nothing lost, nothing twice.
+    const after = run(guard, new Float32Array(RATE), new Float32Array(RATE), false, n);
+    expect([...sent, ...after].filter((k) => k >= start)).toEqual(range(start, n + RATE / CHUNK));
+    expect([guard.leaks, guard.bursts]).toEqual([0, 0]);
+    await closeSpeech();
   });
 
-  it('auto: before measuring, trusts the browser — a track without a canceller is held', () => {
-    const guard = new EchoGuard(false);
-    const ref = speechLike(0.5, 9);
-    expect(run(guard, new Float32Array(ref.length), ref).at(-1)).toBe(false);
+  it('auto: with the echo cancelled, short bursts (a canceller re-locking) go out as silence; nothing of them is sent', () => {
+    const guard = new EchoGuard(true);
+    // She talks without a pause here (a floor of noise under the syllables), so every burst carries echo.
+    const ref = add(
+      speechLike(5, 21),
+      speechLike(5, 23, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
+    );
+    const echo = delayed(ref, 150, 0.5);
+    // Bursts of 60–120 ms where the echo gets through half suppressed and noisy (not a clean copy).
+    const bursts = [
+      [2.6, 0.06],
+      [3.3, 0.1],
+      [4.1, 0.12],
+    ] as const;
+    const noise = speechLike(5, 22, 0.02);
+    const mic = echo.map((v, i) => {
+      const t = i / RATE;
+      const inBurst = bursts.some(([at, len]) => t >= at && t < at + len);
+      return inBurst ? v * 0.3 + (noise[i] as number) : v * 1e-4;
+    });
+    const sent = run(guard, mic, ref);
+    const loud = (k: number): boolean => rms(mic.subarray(k * CHUNK, (k + 1) * CHUNK)) > 10 ** (-55 / 20);
+    const burstChunks = bursts.flatMap(([at, len]) => range(Math.floor((at * RATE) / CHUNK), Math.ceil(((at + len) * RATE) / CHUNK)));
+    expect(burstChunks.every(loud)).toBe(true); // the test is what it says
+    expect(sent.filter(loud)).toEqual([]);
+    expect(guard.bursts).toBeGreaterThan(0);
+    expect(sent.filter((k) => k === SILENCED).length).toBeGreaterThan(0);
+  });
+
+  it('auto: a canceller that slips is caught in the delay line — the leak is never sent, and echo sticks', () => {
+    const events: string[] = [];
+    const guard = new EchoGuard(true, (_e, s) => events.push(s));
+    const ref = speechLike(6, 11);
+    const n = chunksIn(ref);
+    const slipAt = 4 * RATE;
+    const residue = add(delayed(ref, 100, 1e-5), speechLike(6, 12, 1e-4));
+    const echo = delayed(ref, 100, 0.3);
+    const mic = residue.map((v, i) => (i >= slipAt ? v + (echo[i] as number) : v));
+    const sent = run(guard, mic, ref);
+    expect(events).toContain('cancelled');
+    expect(guard.leaks).toBeGreaterThan(0);
+    expect(guard.state).toBe('echo');
+    expect(sent.filter((k) => k >= slipAt / CHUNK)).toEqual([]);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.at(-1)).toBeLessThan(slipAt / CHUNK);
+    // The canceller recovers, but the echo state holds for a while (sticky) rather than flapping.
+    const more = speechLike(2, 13);
+    run(guard, add(delayed(more, 100, 1e-5), speechLike(2, 14, 1e-4)), more, false, n);
+    expect(guard.state).toBe('echo');
+  });
+
+  it('auto: a player talking over the NPC is never taken for a leak; a slip always is caught before it is sent (real speech)', async () => {
+    const npcLines = [
+      'Halt, traveller. The gate is closed after dark, by order of the captain.',
+      'I have stood this watch for eleven winters and never once seen the wolves so bold.',
+    ];
+    const playerLines = ['Excuse me, I need to tell you something important right now.', 'Wait, wait, where is the tavern?'];
+    for (const [i, voice] of (['Kore', 'Puck', 'Aoede'] as const).entries()) {
+      const ref = concat(await speech16k(npcLines[i % 2] as string, voice), await speech16k(npcLines[(i + 1) % 2] as string, voice));
+      const lagMs = 60 + i * 70;
+      const echo = delayed(ref, lagMs, [0.1, 0.5, 1.5][i] as number);
+      for (const [j, line] of playerLines.entries()) {
+        const player = concat(silence16k(1.5 + j * 0.7), await playerSpeech16k(line), silence16k(20)).subarray(0, ref.length);
+        const talking = new EchoGuard(true);
+        run(
+          talking,
+          add(
+            echo.map((v) => v * 1e-3),
+            player.map((v) => v * (0.3 + 0.5 * j)),
+          ),
+          ref,
+        );
+        expect([voice, j, talking.leaks, talking.state]).toEqual([voice, j, 0, 'cancelled']);
+      }
+      const slipping = new EchoGuard(true);
+      const slipAt = Math.round((2.5 + i * 0.4) * 50) * CHUNK;
+      const sent = run(
+        slipping,
+        echo.map((v, k) => (k >= slipAt ? v : v * 1e-3)),
+        ref,
+      );
+      expect(slipping.leaks).toBeGreaterThan(0);
+      // Chunks after the slip that went out carried no echo (she was between words).
+      const loud = sent.filter((k) => k >= slipAt / CHUNK && rms(echo.subarray(k * CHUNK, (k + 1) * CHUNK)) > 0.003);
+      expect([voice, loud]).toEqual([voice, []]);
+    }
+    await closeSpeech();
+  }, 60_000);
+
+  it('auto: before measuring, trusts nothing — the microphone is held while the NPC is audible', () => {
+    for (const cancellerOn of [true, false, null]) {
+      const guard = new EchoGuard(cancellerOn);
+      const ref = speechLike(0.5, 9);
+      expect(run(guard, new Float32Array(ref.length), ref).filter((k) => k > 5)).toEqual([]);
+    }
+  });
+
+  it('auto: without a canceller, only a real absence of echo (headphones) counts as cancelled', () => {
+    const ref = speechLike(4, 15);
+    const faint = add(delayed(ref, 100, 0.003), speechLike(4, 16, 1e-5)); // −50 dB: still a little echo
+    const withCanceller = new EchoGuard(true);
+    const without = new EchoGuard(false);
+    run(withCanceller, faint, ref);
+    run(without, faint, ref);
+    expect(withCanceller.state).toBe('cancelled');
+    const headphones = new EchoGuard(false);
+    run(headphones, speechLike(4, 17, 1e-5), ref);
+    expect(headphones.state).toBe('cancelled');
+    expect(without.estimate?.returnLossDb).toBeGreaterThan(40);
   });
 
   it('half-duplex always holds while the NPC is audible; push-to-talk overrides; off never holds', () => {
     const ref = speechLike(1, 10);
     const silent = new Float32Array(ref.length);
-    expect(run(new EchoGuard(true, undefined, { mode: 'half-duplex' }), silent, ref).at(-1)).toBe(false);
-    expect(run(new EchoGuard(true, undefined, { mode: 'half-duplex' }), silent, ref, true).at(-1)).toBe(true);
-    expect(run(new EchoGuard(false, undefined, { mode: 'off' }), delayed(ref, 50, 0.5), ref).every((a) => a)).toBe(true);
+    const n = chunksIn(ref);
+    expect(run(new EchoGuard(true, undefined, { mode: 'half-duplex' }), silent, ref).filter((k) => k > 5)).toEqual([]);
+    expect(run(new EchoGuard(true, undefined, { mode: 'half-duplex' }), silent, ref, true)).toEqual(range(0, n));
+    expect(run(new EchoGuard(false, undefined, { mode: 'off' }), delayed(ref, 50, 0.5), ref)).toEqual(range(0, n));
   });
 });

@@ -1,170 +1,83 @@
-/** How the microphone is treated while an NPC is audible. */
-export type EchoMode = 'auto' | 'half-duplex' | 'off';
+import { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
 
-/** What the estimator found: how much of the NPC's voice comes back into the microphone. */
-export interface EchoEstimate {
-  /** Echo return loss: how much quieter the voice is at the microphone than as played, dB. */
-  returnLossDb: number;
-  /** Correlation of the two level envelopes at the best lag (−1..1). */
-  correlation: number;
-  /** Delay from the speakers to the microphone, ms. */
-  lagMs: number;
-  /** The microphone hears the NPC (correlated, and not far below it). */
-  echo: boolean;
-}
-
-export interface EchoEstimatorOptions {
-  /** @defaultValue 16000 */
-  rate?: number;
-  /** @defaultValue 10 */
-  frameMs?: number;
-  /** Longest speaker → microphone delay searched. @defaultValue 300 */
-  maxLagMs?: number;
-  /** Analysis window. @defaultValue 1500 */
-  windowMs?: number;
-  /** A reference frame louder than this counts as the NPC speaking, dBFS. @defaultValue -45 */
-  activeDb?: number;
-  /** Echo closer than this to the played level counts as echo, dB. @defaultValue 35 */
-  echoWithinDb?: number;
-  /** …when the envelopes correlate at least this much. @defaultValue 0.5 */
-  minCorrelation?: number;
-}
-
-const SILENT_DB = -120;
-
-/**
- * Echo estimation on what the NPC played (the reference) and what the microphone heard, both at
- * 16 kHz and captured over the same frames. It compares 10 ms level envelopes at every lag up to
- * 300 ms: the best lag's correlation says whether the microphone hears the NPC, and the level
- * difference there is the echo return loss. Envelopes (not waveforms) keep it to a few thousand
- * operations every half second, allocation-free — cheap enough for the frame loop.
- */
-export class EchoEstimator {
-  private readonly frame: number;
-  private readonly maxLag: number;
-  private readonly window: number;
-  private readonly size: number;
-  private readonly ref: Float64Array;
-  private readonly mic: Float64Array;
-  private readonly o: Required<EchoEstimatorOptions>;
-  private frames = 0;
-  private fill = 0;
-  private refAcc = 0;
-  private micAcc = 0;
-  private lastActive = Number.NEGATIVE_INFINITY;
-
-  constructor(options: EchoEstimatorOptions = {}) {
-    this.o = { rate: 16000, frameMs: 10, maxLagMs: 300, windowMs: 1500, activeDb: -45, echoWithinDb: 35, minCorrelation: 0.5, ...options };
-    this.frame = Math.round((this.o.rate * this.o.frameMs) / 1000);
-    this.maxLag = Math.round(this.o.maxLagMs / this.o.frameMs);
-    this.window = Math.round(this.o.windowMs / this.o.frameMs);
-    this.size = this.window + this.maxLag;
-    this.ref = new Float64Array(this.size).fill(SILENT_DB);
-    this.mic = new Float64Array(this.size).fill(SILENT_DB);
-  }
-
-  /** Adds aligned microphone and reference samples (any length). */
-  push(mic: Float32Array, ref: Float32Array): void {
-    const n = Math.min(mic.length, ref.length);
-    for (let i = 0; i < n; i++) {
-      const m = mic[i] as number;
-      const r = ref[i] as number;
-      this.micAcc += m * m;
-      this.refAcc += r * r;
-      if (++this.fill === this.frame) {
-        const slot = this.frames % this.size;
-        const refDb = toDb(this.refAcc / this.frame);
-        this.ref[slot] = refDb;
-        this.mic[slot] = toDb(this.micAcc / this.frame);
-        if (refDb > this.o.activeDb) this.lastActive = this.frames;
-        this.frames++;
-        this.fill = 0;
-        this.refAcc = 0;
-        this.micAcc = 0;
-      }
-    }
-  }
-
-  /** Milliseconds since the reference was last above the activity level (∞ if never). */
-  get msSinceActive(): number {
-    return (this.frames - this.lastActive) * this.o.frameMs;
-  }
-
-  /** The estimate over the last window, or null when the NPC said too little to tell. */
-  estimate(): EchoEstimate | null {
-    if (this.frames < this.size) return null;
-    const { activeDb, frameMs } = this.o;
-    // Reference frames t (older end of the buffer, so t + lag is still in it), mic frames t + lag.
-    const newest = this.frames - 1;
-    const first = newest - this.size + 1;
-    let active = 0;
-    for (let k = 0; k < this.window; k++) if ((this.ref[(first + k) % this.size] as number) > activeDb) active++;
-    if (active < this.window * 0.3) return null;
-    let best = { correlation: Number.NEGATIVE_INFINITY, lag: 0, lossDb: 0 };
-    for (let lag = 0; lag <= this.maxLag; lag++) {
-      let n = 0;
-      let sr = 0;
-      let sm = 0;
-      let srr = 0;
-      let smm = 0;
-      let srm = 0;
-      let refEnergy = 0;
-      let micEnergy = 0;
-      for (let k = 0; k < this.window; k++) {
-        const r = this.ref[(first + k) % this.size] as number;
-        if (r <= activeDb) continue;
-        const m = this.mic[(first + k + lag) % this.size] as number;
-        n++;
-        sr += r;
-        sm += m;
-        srr += r * r;
-        smm += m * m;
-        srm += r * m;
-        refEnergy += 10 ** (r / 10);
-        micEnergy += 10 ** (m / 10);
-      }
-      const cov = srm / n - (sr / n) * (sm / n);
-      const vr = srr / n - (sr / n) ** 2;
-      const vm = smm / n - (sm / n) ** 2;
-      const correlation = vr > 1e-9 && vm > 1e-9 ? cov / Math.sqrt(vr * vm) : 0;
-      if (correlation > best.correlation) best = { correlation, lag, lossDb: 10 * Math.log10(refEnergy / Math.max(micEnergy, 1e-30)) };
-    }
-    const echo = best.correlation >= this.o.minCorrelation && best.lossDb <= this.o.echoWithinDb;
-    return { returnLossDb: best.lossDb, correlation: best.correlation, lagMs: best.lag * frameMs, echo };
-  }
-}
+export { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
 
 export interface EchoGuardOptions extends EchoEstimatorOptions {
   /** @defaultValue 'auto' */
   mode?: EchoMode;
-  /** Keep the microphone held this long after the NPC falls silent (room tail, output latency). @defaultValue 300 */
+  /**
+   * Keep the microphone held this long after the NPC falls silent (room tail); the measured
+   * speaker → microphone delay is added, and before the first measurement it is at least 700 ms.
+   * @defaultValue 300
+   */
   hangoverMs?: number;
   /** Re-estimate this often while the NPC speaks. @defaultValue 500 */
   everyMs?: number;
+  /**
+   * While the NPC speaks and the echo is believed cancelled, the microphone runs this far behind,
+   * so that what the canceller lets slip is caught before it is sent. @defaultValue 160
+   */
+  lookaheadMs?: number;
+  /**
+   * …and sound at the microphone only goes out once it has lasted this long (within the
+   * lookahead): a player taking the floor talks on, while a canceller re-locking after the output
+   * delay moves lets through bursts of a tenth of a second or so. Shorter bursts are sent as
+   * silence. @defaultValue 140
+   */
+  minTalkMs?: number;
+  /** After a leak, treat the echo as present for at least this long. @defaultValue 10000 */
+  stickyMs?: number;
 }
 
 /** What the guard believes about the echo path. */
 export type EchoState = 'unknown' | 'cancelled' | 'echo';
 
+const CHUNK = 320;
+/** Once the player has the floor, it stays theirs until the microphone has been quiet this long. */
+const FLOOR_RELEASE_CHUNKS = 20;
+
 /**
- * Decides, chunk by chunk, whether the microphone goes to the service while an NPC speaks, so the
+ * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
  * NPC never interrupts itself and the player still can:
- * - `'auto'`: measure. Echo cancelled (the usual case) → send everything, barge-in works. Echo
- *   heard (no canceller, or one that misses Web Audio output) → hold the microphone while the NPC is
- *   audible, plus a hangover. Before the first measurement it trusts what the browser says it applied.
+ * - `'auto'`: measure. Until the first measurement, and whenever echo is heard (no canceller, or
+ *   one that misses or slips), hold the microphone while the NPC is audible plus a hangover. When
+ *   the echo is cancelled, the microphone runs a short delay line behind
+ *   ({@link EchoGuardOptions.lookaheadMs}): sound that lasts ({@link EchoGuardOptions.minTalkMs})
+ *   gives the player the floor and everything goes out, in order; short bursts (what a canceller
+ *   lets slip while it re-locks) go out as silence; a leak that is plainly the NPC's voice
+ *   (its waveform, at its delay) is dropped and makes the echo state stick.
  * - `'half-duplex'`: always hold while the NPC is audible.
  * - `'off'`: never hold.
- * Push-to-talk bypasses it (a held key is the player's explicit word).
+ * A held push-to-talk key bypasses it (the player's explicit word). Allocation-free.
  */
 export class EchoGuard {
   readonly mode: EchoMode;
   private readonly estimator: EchoEstimator;
   private readonly hangoverMs: number;
   private readonly everyChunks: number;
+  private readonly delayChunks: number;
+  private readonly talkChunks: number;
+  private readonly soundMeanSquare: number;
+  private readonly stickyChunks: number;
+  private readonly slots: Float32Array[];
+  private readonly loud: Uint8Array;
+  private fifoStart = 0;
+  private fifoCount = 0;
+  private loudInLine = 0;
+  private floor = false; // the player has the floor: send as it comes
+  private quietRun = 0;
+  private inBurst = false;
   private stateValue: EchoState = 'unknown';
   private lastEstimate: EchoEstimate | null = null;
   private chunks = 0;
   private votes = 0; // consecutive estimates agreeing on a change
+  private stickyUntil = 0; // chunk count until which a detected leak keeps the state at 'echo'
+  /** Chunks held back so far (not sent, or sent as silence). */
+  held = 0;
+  /** Leaks of the NPC's voice caught in the delay line. */
+  leaks = 0;
+  /** Short bursts sent as silence. */
+  bursts = 0;
 
   constructor(
     /** Whether the browser says its echo canceller is on for this track (null: unknown). */
@@ -176,6 +89,13 @@ export class EchoGuard {
     this.estimator = new EchoEstimator(options);
     this.hangoverMs = options.hangoverMs ?? 300;
     this.everyChunks = Math.max(1, Math.round((options.everyMs ?? 500) / 20));
+    this.delayChunks = Math.max(0, Math.round((options.lookaheadMs ?? 160) / 20));
+    this.talkChunks = Math.min(this.delayChunks + 1, Math.max(1, Math.round((options.minTalkMs ?? 140) / 20)));
+    this.soundMeanSquare = 10 ** ((options.audibleDb ?? -55) / 10);
+    this.stickyChunks = Math.round((options.stickyMs ?? 10_000) / 20);
+    const fifo = new Float32Array((this.delayChunks + 1) * CHUNK);
+    this.slots = Array.from({ length: this.delayChunks + 1 }, (_, i) => fifo.subarray(i * CHUNK, (i + 1) * CHUNK));
+    this.loud = new Uint8Array(this.delayChunks + 1);
   }
 
   get state(): EchoState {
@@ -186,40 +106,127 @@ export class EchoGuard {
     return this.lastEstimate;
   }
 
-  /** True while the NPC is audible (or was, within the hangover). */
+  /** True while the NPC is audible (or was, within the hangover plus the echo's delay). */
   get npcAudible(): boolean {
-    return this.estimator.msSinceActive <= this.hangoverMs;
+    const lag = this.lastEstimate?.lagMs;
+    const hangover = lag === undefined ? Math.max(this.hangoverMs, 700) : this.hangoverMs + lag;
+    return this.estimator.msSinceActive <= hangover;
   }
 
   /** Whether the microphone is being held back now. */
   get holding(): boolean {
     if (this.mode === 'off' || !this.npcAudible) return false;
-    if (this.mode === 'half-duplex') return true;
-    return this.stateValue === 'echo' || (this.stateValue === 'unknown' && this.cancellerOn === false);
+    return this.mode === 'half-duplex' || this.stateValue !== 'cancelled';
   }
 
-  /** Feeds one aligned 20 ms chunk; returns true when the microphone chunk may be sent. */
-  admit(mic: Float32Array, ref: Float32Array, pushToTalkHeld = false): boolean {
+  /**
+   * Feeds one aligned 20 ms chunk; calls `send` for each microphone chunk that may go to the
+   * service now (possibly older ones from the delay line). The chunk passed to `send` is reused.
+   */
+  process(mic: Float32Array, ref: Float32Array, pushToTalkHeld: boolean, send: (chunk: Float32Array) => void): void {
     this.estimator.push(mic, ref);
-    if (++this.chunks % this.everyChunks === 0 && this.estimator.msSinceActive <= 200) this.measure();
-    return pushToTalkHeld || !this.holding;
+    this.chunks++;
+    if (this.chunks % this.everyChunks === 0 && this.estimator.msSinceActive <= 200) this.measure();
+    if (pushToTalkHeld || this.mode === 'off' || !this.npcAudible) {
+      this.flush(send);
+      this.floor = false;
+      send(mic);
+      return;
+    }
+    if (this.holding) {
+      this.drop();
+      return;
+    }
+    // Believed cancelled: run behind, and drop everything if the NPC's own voice leaks through.
+    if (this.estimator.leaking()) {
+      this.leaks++;
+      this.drop();
+      this.held++;
+      this.floor = false;
+      this.stateValue = 'echo';
+      this.votes = 0;
+      this.stickyUntil = this.chunks + this.stickyChunks;
+      const e = this.estimator.estimate() ?? this.lastEstimate;
+      if (e) this.onEstimate(e, this.stateValue);
+      return;
+    }
+    const loud = meanSquare(mic) > this.soundMeanSquare;
+    if (this.floor) {
+      this.quietRun = loud ? 0 : this.quietRun + 1;
+      if (this.quietRun >= FLOOR_RELEASE_CHUNKS) this.floor = false;
+      send(mic);
+      return;
+    }
+    this.enqueue(mic, loud);
+    if (this.loudInLine >= this.talkChunks) {
+      // Sound that lasts: the player is talking. Everything goes, in order.
+      this.floor = true;
+      this.quietRun = 0;
+      this.inBurst = false;
+      this.flush(send);
+      return;
+    }
+    while (this.fifoCount > this.delayChunks) this.sendOldest(send, true);
   }
 
   private measure(): void {
     const e = this.estimator.estimate();
     if (!e) return;
     this.lastEstimate = e;
-    const verdict: EchoState = e.echo ? 'echo' : 'cancelled';
-    if (verdict === this.stateValue) this.votes = 0;
-    // One estimate decides the first time; after that a change needs two in a row.
-    else if (this.stateValue === 'unknown' || ++this.votes >= 2) {
+    // Without a canceller (the browser says so) only a real absence of echo (headphones) counts.
+    const cancelled = !e.echo && (this.cancellerOn !== false || e.returnLossDb >= 40);
+    const verdict: EchoState = cancelled ? 'cancelled' : 'echo';
+    if (verdict === this.stateValue || (verdict === 'cancelled' && this.chunks < this.stickyUntil)) this.votes = 0;
+    // One estimate decides the first time; after that echo takes two in a row to set and three to clear.
+    else if (this.stateValue === 'unknown' || ++this.votes >= (verdict === 'echo' ? 2 : 3)) {
       this.stateValue = verdict;
       this.votes = 0;
     }
     this.onEstimate(e, this.stateValue);
   }
+
+  private enqueue(chunk: Float32Array, loud: boolean): void {
+    const i = (this.fifoStart + this.fifoCount) % this.slots.length;
+    (this.slots[i] as Float32Array).set(chunk.subarray(0, CHUNK));
+    this.loud[i] = loud ? 1 : 0;
+    if (loud) this.loudInLine++;
+    this.fifoCount++;
+  }
+
+  /** Sends the oldest chunk; with `silenceBursts`, a loud one that did not last goes as silence. */
+  private sendOldest(send: (chunk: Float32Array) => void, silenceBursts: boolean): void {
+    const i = this.fifoStart;
+    const slot = this.slots[i] as Float32Array;
+    if (this.loud[i] === 1) {
+      this.loudInLine--;
+      if (silenceBursts) {
+        if (!this.inBurst) this.bursts++;
+        this.inBurst = true;
+        this.held++;
+        slot.fill(0);
+      }
+    } else {
+      this.inBurst = false;
+    }
+    send(slot);
+    this.fifoStart = (i + 1) % this.slots.length;
+    this.fifoCount--;
+  }
+
+  private flush(send: (chunk: Float32Array) => void): void {
+    while (this.fifoCount > 0) this.sendOldest(send, false);
+  }
+
+  private drop(): void {
+    this.held += this.fifoCount + 1;
+    this.fifoStart = 0;
+    this.fifoCount = 0;
+    this.loudInLine = 0;
+  }
 }
 
-function toDb(meanSquare: number): number {
-  return meanSquare > 1e-12 ? 10 * Math.log10(meanSquare) : SILENT_DB;
+function meanSquare(x: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += (x[i] as number) ** 2;
+  return s / Math.max(1, x.length);
 }
