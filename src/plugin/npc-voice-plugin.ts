@@ -316,6 +316,12 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     holding: boolean;
     estimate: EchoEstimate | null;
     echoCancellation: boolean | null;
+    /** Microphone chunks held back (not sent, or sent as silence) so far in this conversation. */
+    held: number;
+    /** Leaks of the NPC's voice caught before they were sent. */
+    leaks: number;
+    /** Short bursts sent as silence. */
+    bursts: number;
   } | null {
     const guard = this.active?.guard;
     if (!guard) return null;
@@ -325,6 +331,9 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
       holding: guard.holding,
       estimate: guard.estimate,
       echoCancellation: this.clip?.settings.echoCancellation ?? null,
+      held: guard.held,
+      leaks: guard.leaks,
+      bursts: guard.bursts,
     };
   }
 

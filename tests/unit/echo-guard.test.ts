@@ -168,6 +168,67 @@ describe('EchoGuard', () => {
     expect(sent.filter((k) => k === SILENCED).length).toBeGreaterThan(0);
   });
 
+  it('auto: early in a line, while the canceller converges, a longer burst also goes out as silence; a player still gets through', async () => {
+    // A first line to measure on, a pause, then the next line: its first 300 ms leak (loud, distorted).
+    const first = add(speechLike(3, 31), speechLike(3, 32, 0.05));
+    const pause = new Float32Array(1.5 * RATE);
+    const next = add(speechLike(2, 33), speechLike(2, 34, 0.05));
+    const ref = concat(first, pause, next);
+    const nextAt = first.length + pause.length;
+    const echo = delayed(ref, 120, 1);
+    const noise = speechLike(ref.length / RATE, 35, 0.1);
+    const leakFrom = nextAt + 0.2 * RATE;
+    const leakTo = leakFrom + 0.3 * RATE;
+    const mic = echo.map((v, i) => (i >= leakFrom && i < leakTo ? 0.1 * v + (noise[i] as number) + 0.02 * Math.sin(i * 1.3) : v * 1e-4));
+    const guard = new EchoGuard(true);
+    const sent = run(guard, mic, ref);
+    expect([guard.state, guard.leaks, guard.bursts > 0]).toEqual(['cancelled', 0, true]);
+    const loud = (k: number): boolean => rms(mic.subarray(k * CHUNK, (k + 1) * CHUNK)) > 10 ** (-55 / 20);
+    expect(range(leakFrom / CHUNK, leakTo / CHUNK).every(loud)).toBe(true);
+    expect(sent.filter(loud)).toEqual([]);
+    // (Without the longer wait early in a line, the burst would have been taken for the player.)
+    const hasty = run(new EchoGuard(true, undefined, { onsetTalkMs: 140 }), mic, ref);
+    expect(hasty.filter(loud).length).toBeGreaterThan(0);
+    // The same moment, but the player speaking: held longer; what they say from the end of that
+    // window (700 ms into her line) on is sent whole. (Their first syllables may go as silence.)
+    const words = await playerSpeech16k('Excuse me, I need to tell you something important right now.');
+    const player = new Float32Array(ref.length);
+    player.set(words.subarray(0, ref.length - nextAt - 0.1 * RATE), nextAt + 0.1 * RATE);
+    const talking = new EchoGuard(true);
+    const heard = run(
+      talking,
+      add(
+        echo.map((v) => v * 1e-4),
+        player,
+      ),
+      ref,
+    );
+    const spoken = range((nextAt + 0.1 * RATE) / CHUNK, ref.length / CHUNK).filter(
+      (k) => rms(player.subarray(k * CHUNK, (k + 1) * CHUNK)) > 0.01,
+    );
+    expect(spoken.length).toBeGreaterThan(20);
+    expect(spoken.filter((k) => !heard.includes(k) && k >= (nextAt + 0.7 * RATE) / CHUNK)).toEqual([]);
+    expect(heard.filter((k) => spoken.includes(k)).length).toBeGreaterThan(spoken.length * 0.8);
+    expect([talking.leaks, talking.state]).toEqual([0, 'cancelled']);
+    await closeSpeech();
+  });
+
+  it('auto: the tail of her echo still in the delay line when she stops goes out as silence', () => {
+    const first = add(speechLike(3, 41), speechLike(3, 42, 0.05));
+    const last = add(speechLike(0.1, 43), speechLike(0.1, 44, 0.05)); // a last short word after a pause
+    const ref = concat(first, new Float32Array(0.5 * RATE), last, new Float32Array(1.5 * RATE));
+    const end = first.length + 0.5 * RATE + last.length;
+    const noise = speechLike(ref.length / RATE, 45, 0.1);
+    const echo = delayed(ref, 160, 1);
+    // The canceller lets the last 100 ms of the echo through, after her voice has stopped.
+    const mic = echo.map((v, i) => (i >= end && i < end + 0.1 * RATE ? (noise[i] as number) + 0.05 * Math.sin(i) : v * 1e-4));
+    const sent = run(new EchoGuard(true), mic, ref);
+    const loud = (k: number): boolean => rms(mic.subarray(k * CHUNK, (k + 1) * CHUNK)) > 10 ** (-55 / 20);
+    expect(range(end / CHUNK, (end + 0.1 * RATE) / CHUNK).every(loud)).toBe(true);
+    expect(sent.filter(loud)).toEqual([]);
+    expect(sent.at(-1)).toBe(ref.length / CHUNK - 1); // and then the microphone is open again
+  });
+
   it('auto: a canceller that slips is caught in the delay line — the leak is never sent, and echo sticks', () => {
     const events: string[] = [];
     const guard = new EchoGuard(true, (_e, s) => events.push(s));

@@ -351,7 +351,7 @@ export class VillageScene extends Phaser.Scene {
     const figure = e.estimate
       ? ` · return loss ${e.estimate.returnLossDb.toFixed(0)} dB, r ${e.estimate.correlation.toFixed(2)}, ${e.estimate.lagMs} ms`
       : '';
-    return `${e.mode}: ${e.state}${e.holding ? ' (mic held)' : ''}${figure}`;
+    return `${e.mode}: ${e.state}${e.holding ? ' (mic held)' : ''}${figure} · leaks ${e.leaks}, bursts ${e.bursts}`;
   }
 
   private nearestInRange(): NpcHandle | null {

@@ -25,6 +25,14 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
    * silence. @defaultValue 140
    */
   minTalkMs?: number;
+  /**
+   * …except in the first {@link EchoGuardOptions.onsetMs} of the NPC speaking after a pause (¼ s), when
+   * echo cancellers (re-)converge and let through longer bursts: then the sound must also have
+   * been going on this long, and still be. @defaultValue 400
+   */
+  onsetTalkMs?: number;
+  /** See {@link EchoGuardOptions.onsetTalkMs}. @defaultValue 700 */
+  onsetMs?: number;
   /** After a leak, treat the echo as present for at least this long. @defaultValue 10000 */
   stickyMs?: number;
 }
@@ -35,6 +43,8 @@ export type EchoState = 'unknown' | 'cancelled' | 'echo';
 const CHUNK = 320;
 /** Once the player has the floor, it stays theirs until the microphone has been quiet this long. */
 const FLOOR_RELEASE_CHUNKS = 20;
+/** The NPC starting again after a pause this long counts as an onset (see onsetTalkMs). */
+const ONSET_AFTER_PAUSE_MS = 250;
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -57,6 +67,9 @@ export class EchoGuard {
   private readonly everyChunks: number;
   private readonly delayChunks: number;
   private readonly talkChunks: number;
+  private readonly onsetTalkChunks: number;
+  private readonly onsetChunks: number;
+  private lineStart = Number.NEGATIVE_INFINITY; // chunk at which the NPC last started after a pause
   private readonly soundMeanSquare: number;
   private readonly stickyChunks: number;
   private readonly slots: Float32Array[];
@@ -90,12 +103,15 @@ export class EchoGuard {
     this.hangoverMs = options.hangoverMs ?? 300;
     this.everyChunks = Math.max(1, Math.round((options.everyMs ?? 500) / 20));
     this.delayChunks = Math.max(0, Math.round((options.lookaheadMs ?? 160) / 20));
-    this.talkChunks = Math.min(this.delayChunks + 1, Math.max(1, Math.round((options.minTalkMs ?? 140) / 20)));
+    this.talkChunks = Math.min(Math.max(1, this.delayChunks), Math.max(1, Math.round((options.minTalkMs ?? 140) / 20)));
+    this.onsetTalkChunks = Math.max(this.talkChunks, Math.round((options.onsetTalkMs ?? 400) / 20));
+    this.onsetChunks = Math.round((options.onsetMs ?? 700) / 20);
     this.soundMeanSquare = 10 ** ((options.audibleDb ?? -55) / 10);
     this.stickyChunks = Math.round((options.stickyMs ?? 10_000) / 20);
-    const fifo = new Float32Array((this.delayChunks + 1) * CHUNK);
-    this.slots = Array.from({ length: this.delayChunks + 1 }, (_, i) => fifo.subarray(i * CHUNK, (i + 1) * CHUNK));
-    this.loud = new Uint8Array(this.delayChunks + 1);
+    const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + 1;
+    const fifo = new Float32Array(slots * CHUNK);
+    this.slots = Array.from({ length: slots }, (_, i) => fifo.subarray(i * CHUNK, (i + 1) * CHUNK));
+    this.loud = new Uint8Array(slots);
   }
 
   get state(): EchoState {
@@ -124,11 +140,16 @@ export class EchoGuard {
    * service now (possibly older ones from the delay line). The chunk passed to `send` is reused.
    */
   process(mic: Float32Array, ref: Float32Array, pushToTalkHeld: boolean, send: (chunk: Float32Array) => void): void {
+    const pausedMs = this.estimator.msSinceActive;
     this.estimator.push(mic, ref);
     this.chunks++;
+    if (pausedMs >= ONSET_AFTER_PAUSE_MS && this.estimator.msSinceActive < 20) this.lineStart = this.chunks;
     if (this.chunks % this.everyChunks === 0 && this.estimator.msSinceActive <= 200) this.measure();
     if (pushToTalkHeld || this.mode === 'off' || !this.npcAudible) {
-      this.flush(send);
+      // The line empties: whole when the player holds the key or has the floor, else what is
+      // still short sound in it (the tail of her echo) goes as silence.
+      if (pushToTalkHeld || this.mode === 'off' || this.loudInLine >= this.talkChunks) this.flush(send);
+      else while (this.fifoCount > 0) this.sendOldest(send, true);
       this.floor = false;
       send(mic);
       return;
@@ -158,15 +179,16 @@ export class EchoGuard {
       return;
     }
     this.enqueue(mic, loud);
-    if (this.loudInLine >= this.talkChunks) {
+    // Early in a line the canceller may still be converging: look further ahead, ask for longer sound.
+    const onset = this.chunks - this.lineStart < this.onsetChunks;
+    while (this.fifoCount > (onset ? this.slots.length - 1 : this.delayChunks)) this.sendOldest(send, true);
+    if (this.loudInLine >= this.talkChunks && (!onset || this.soundSpan() >= this.onsetTalkChunks)) {
       // Sound that lasts: the player is talking. Everything goes, in order.
       this.floor = true;
       this.quietRun = 0;
       this.inBurst = false;
       this.flush(send);
-      return;
     }
-    while (this.fifoCount > this.delayChunks) this.sendOldest(send, true);
   }
 
   private measure(): void {
@@ -183,6 +205,19 @@ export class EchoGuard {
       this.votes = 0;
     }
     this.onEstimate(e, this.stateValue);
+  }
+
+  /**
+   * Early in a line: how long (chunks) the sound in the line has been going on — from its oldest
+   * loud chunk to now, provided it still goes on (one of the newest three is loud); else 0.
+   */
+  private soundSpan(): number {
+    const n = this.slots.length;
+    let recent = false;
+    for (let k = Math.max(0, this.fifoCount - 3); k < this.fifoCount; k++) if (this.loud[(this.fifoStart + k) % n] === 1) recent = true;
+    if (!recent) return 0;
+    for (let k = 0; k < this.fifoCount; k++) if (this.loud[(this.fifoStart + k) % n] === 1) return this.fifoCount - k;
+    return 0;
   }
 
   private enqueue(chunk: Float32Array, loud: boolean): void {
