@@ -36,6 +36,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          name: 'loop',
+          // Headed Chromium on a real PulseAudio speaker → microphone loop (tests/support/acoustic-loop.ts).
+          sequence: { groupOrder: 3 },
+          include: ['tests/loop/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -11,8 +11,12 @@ export class DemoDriver {
     page.on('pageerror', (e) => this.consoleErrors.push(String(e)));
   }
 
-  static async open(browser: Browser, baseUrl: string, options: { initScript?: () => void } = {}): Promise<DemoDriver> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  static async open(
+    browser: Browser,
+    baseUrl: string,
+    options: { initScript?: () => void; viewport?: { width: number; height: number } } = {},
+  ): Promise<DemoDriver> {
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 720 } });
     if (options.initScript) await page.addInitScript(options.initScript);
     const driver = new DemoDriver(page);
     await page.goto(`${baseUrl}/`);

@@ -1,0 +1,94 @@
+import type { Browser } from 'playwright';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AcousticLoop } from '../support/acoustic-loop.ts';
+import type { DemoDriver } from '../support/demo-driver.ts';
+import {
+  bargeIn,
+  emulatorStats,
+  guardSpeaks,
+  observed,
+  openGuardOnLoop,
+  roomVoiceToVoice,
+  writePlayerWav,
+} from '../support/loop-scenarios.ts';
+
+let loop: AcousticLoop;
+let server: ViteDevServer;
+let browser: Browser;
+let baseUrl: string;
+let playerWav: string;
+let demo: DemoDriver | null = null;
+
+beforeAll(async () => {
+  loop = await AcousticLoop.start();
+  server = await createServer({ configFile: 'vite.config.ts', server: { port: 0 }, logLevel: 'error' });
+  await server.listen();
+  const address = server.httpServer?.address();
+  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  browser = await loop.launchChromium();
+  playerWav = await writePlayerWav();
+});
+
+// A page left open would go on hearing and talking in the room: close it whatever happened.
+afterEach(async () => {
+  await demo?.page.close();
+  demo = null;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  loop?.stop();
+});
+
+describe('on a real speaker → microphone loop (PulseAudio, headed Chromium under Xvfb)', () => {
+  it('the guard speaks line after line with nobody talking: never interrupted, and the emulator hears no user turn', async () => {
+    demo = await openGuardOnLoop(loop, browser, baseUrl);
+    const before = await emulatorStats(baseUrl);
+    await guardSpeaks(demo, 4);
+    const after = await emulatorStats(baseUrl);
+    const seen = await observed(demo);
+    expect(
+      seen.states.filter((s) => s.state === 'interrupted'),
+      `let through loud: ${JSON.stringify(seen.loudSent)}`,
+    ).toEqual([]);
+    expect(after.speechTurns - before.speechTurns).toBe(0);
+    expect(
+      await demo.page.evaluate(
+        () =>
+          (window as unknown as { oakvale: { scene(): { npcVoice: { microphoneSettings: MediaTrackSettings } } } }).oakvale.scene().npcVoice
+            .microphoneSettings.echoCancellation,
+      ),
+    ).toBe(true);
+  });
+
+  it('the player talks over the guard in the room: she stops, the player is answered; onset → silence is measured', async () => {
+    demo = await openGuardOnLoop(loop, browser, baseUrl);
+    const bargeInMs = await bargeIn(loop, demo, playerWav);
+    expect(bargeInMs).toBeGreaterThan(0);
+    expect(bargeInMs).toBeLessThan(1500);
+  });
+
+  it('echo cancellation forced off: the echo guard measures the echo, holds the mic while she speaks, and she is still never interrupted', async () => {
+    demo = await openGuardOnLoop(loop, browser, baseUrl, { echoCancellation: false });
+    await guardSpeaks(demo, 3);
+    const seen = await observed(demo);
+    expect(
+      seen.states.filter((s) => s.state === 'interrupted'),
+      `let through loud: ${JSON.stringify(seen.loudSent)}`,
+    ).toEqual([]);
+    const echoes = seen.echo.filter((e) => e.echo);
+    expect(echoes.length).toBeGreaterThan(0);
+    expect(echoes[0]?.echoCancellation).toBe(false);
+    expect(echoes.every((e) => e.returnLossDb < 35)).toBe(true);
+    expect(seen.echo.at(-1)?.state).toBe('echo');
+  });
+
+  it('end of the player’s speech in the room → the guard’s first sample at the speakers, measured over the loop', async () => {
+    demo = await openGuardOnLoop(loop, browser, baseUrl);
+    const ms = await roomVoiceToVoice(loop, demo, playerWav);
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(2000);
+  });
+});

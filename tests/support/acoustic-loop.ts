@@ -1,0 +1,148 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright';
+import { BASE_FLAGS, findChromium } from './chromium.ts';
+import { readWav } from './wav.ts';
+
+const SINK = 'room_speakers';
+const MIC = 'room_mic';
+const TOOLS = ['pulseaudio', 'pactl', 'paplay', 'parecord', 'Xvfb'] as const;
+
+/** Why the loop cannot be built here, or null when it can. */
+export function loopUnavailable(): string | null {
+  const missing = TOOLS.filter((t) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${t}`], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return missing.length ? `missing ${missing.join(', ')} (Debian: apt-get install -y pulseaudio pulseaudio-utils xvfb)` : null;
+}
+
+/**
+ * A real speaker → microphone loop on this machine (shared/ACOUSTIC-LOOP.md): a PulseAudio daemon
+ * with a null sink whose monitor is remapped into a plain source (Chromium hides monitors), made the
+ * default sink and source, and a virtual X display for a headed Chromium (headless captures
+ * silence). Everything it starts is stopped by pid.
+ */
+export class AcousticLoop {
+  private constructor(
+    private readonly dir: string,
+    private readonly xvfb: ChildProcess,
+    readonly display: string,
+  ) {}
+
+  /** Environment for processes that should use the loop (Chromium, paplay, parecord). */
+  get env(): NodeJS.ProcessEnv {
+    return { ...process.env, PULSE_SERVER: `unix:${this.dir}/pulse/native`, XDG_RUNTIME_DIR: this.dir, DISPLAY: this.display };
+  }
+
+  static async start(): Promise<AcousticLoop> {
+    const why = loopUnavailable();
+    if (why) throw new Error(`The acoustic loop cannot be built: ${why}`);
+    const dir = mkdtempSync(join(tmpdir(), 'npc-voice-loop-'));
+    const env = { ...process.env, XDG_RUNTIME_DIR: dir };
+    execFileSync(
+      'pulseaudio',
+      [
+        '-D',
+        '--exit-idle-time=-1',
+        '--disallow-exit',
+        '-n',
+        '--load=module-native-protocol-unix',
+        `--load=module-null-sink sink_name=${SINK}`,
+      ],
+      { env, stdio: 'ignore' },
+    );
+    const pactl = (...args: string[]) =>
+      execFileSync('pactl', args, { env: { ...env, PULSE_SERVER: `unix:${dir}/pulse/native` }, encoding: 'utf8' });
+    await waitFor(() => existsSync(join(dir, 'pulse/native')), 'the PulseAudio socket');
+    pactl('load-module', 'module-remap-source', `master=${SINK}.monitor`, `source_name=${MIC}`);
+    pactl('set-default-sink', SINK);
+    pactl('set-default-source', MIC);
+    let n = 90;
+    while (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) n++;
+    const xvfb = spawn('Xvfb', [`:${n}`, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    await waitFor(() => existsSync(`/tmp/.X11-unix/X${n}`), 'the Xvfb display');
+    return new AcousticLoop(dir, xvfb, `:${n}`);
+  }
+
+  /** Headed Chromium playing to the loop's speakers and hearing its microphone. */
+  launchChromium(): Promise<Browser> {
+    // A real device: fake UI (auto-allow) but no fake device; headed, because headless hears silence.
+    return chromium.launch({
+      executablePath: findChromium(),
+      headless: false,
+      args: [...BASE_FLAGS, '--use-fake-ui-for-media-stream', '--window-size=640,400'],
+      env: this.env as Record<string, string>,
+    });
+  }
+
+  /** Plays a WAV into the room (as a person speaking would); resolves when it has finished. */
+  play(wav: string): { started: number; done: Promise<void> } {
+    const child = spawn('paplay', ['-d', SINK, wav], { env: this.env, stdio: 'ignore' });
+    const started = Date.now();
+    return { started, done: new Promise((resolve) => child.once('exit', () => resolve())) };
+  }
+
+  /**
+   * Records, together, what the speakers play (the sink's monitor: NPC and player) and what one
+   * application plays (Chromium's stream alone). `stop()` returns both as mono floats.
+   */
+  async recordRoomAndApp(app: RegExp): Promise<{ stop(): Promise<{ rate: number; room: Float32Array; app: Float32Array }> }> {
+    const stream = await waitFor(() => this.sinkInput(app), 'the application’s audio stream');
+    const roomFile = join(this.dir, `room-${Date.now()}.wav`);
+    const appFile = join(this.dir, `app-${Date.now()}.wav`);
+    const args = ['--rate=48000', '--channels=1', '--format=s16le', '--file-format=wav'];
+    const room = spawn('parecord', [...args, '-d', `${SINK}.monitor`, roomFile], { env: this.env, stdio: 'ignore' });
+    const appRec = spawn('parecord', [...args, `--monitor-stream=${stream}`, appFile], { env: this.env, stdio: 'ignore' });
+    return {
+      stop: async () => {
+        const exited = (c: ChildProcess) =>
+          new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : c.once('exit', () => resolve())));
+        room.kill('SIGINT');
+        appRec.kill('SIGINT');
+        await Promise.all([exited(room), exited(appRec)]);
+        const a = readWav(roomFile);
+        const b = readWav(appFile);
+        return { rate: a.sampleRate, room: a.samples, app: b.samples };
+      },
+    };
+  }
+
+  /** The sink-input index of the first stream whose application matches. */
+  private sinkInput(app: RegExp): string | null {
+    const out = execFileSync('pactl', ['list', 'sink-inputs'], { env: this.env, encoding: 'utf8' });
+    for (const block of out.split(/\n(?=Sink Input #)/)) {
+      const id = /Sink Input #(\d+)/.exec(block)?.[1];
+      if (id && app.test(block)) return id;
+    }
+    return null;
+  }
+
+  /** Stops Xvfb and the PulseAudio daemon (by pid, never by name). */
+  stop(): void {
+    this.xvfb.kill('SIGTERM');
+    try {
+      const pid = Number(readFileSync(join(this.dir, 'pulse/pid'), 'utf8').trim());
+      if (pid > 0) process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function waitFor<T>(check: () => T | null | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = check();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

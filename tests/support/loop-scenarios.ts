@@ -1,0 +1,220 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright';
+import { Resampler } from '../../src/plugin/audio/resampler.ts';
+import type { AcousticLoop } from './acoustic-loop.ts';
+import { DemoDriver } from './demo-driver.ts';
+import { FIXTURE_DIR } from './fixtures.ts';
+import { closeSpeech, concat, playerSpeech16k, silence16k } from './speech.ts';
+import { writeWav } from './wav.ts';
+
+/** What a scenario reads back from the page. */
+export interface Observed {
+  states: { t: number; state: string }[];
+  /** Microphone chunks the echo guard let through loud (> −55 dBFS) while she was audible: [time, mic dB, reference dB, guard state]. */
+  loudSent: [number, number, number, string][];
+  echo: { state: string; echo: boolean; returnLossDb: number; holding: boolean; echoCancellation: boolean | null }[];
+}
+
+interface OakvalePage {
+  oakvale: { scene(): { npcVoice: { configure(c: object): void; on(e: string, h: (p: Record<string, unknown>) => void): void } } };
+  observed: Observed;
+}
+
+/**
+ * The demo in headed Chromium on the loop, next to the guard, conversation open (greeting done).
+ * Music is off so the only thing coming back into the microphone is the voices.
+ */
+export async function openGuardOnLoop(
+  loop: AcousticLoop,
+  browser: Browser,
+  baseUrl: string,
+  options: { echoCancellation?: boolean } = {},
+): Promise<DemoDriver> {
+  void loop;
+  const demo = await DemoDriver.open(browser, baseUrl, {
+    // Small: the loop's Chromium renders WebGL in software, on the same two cores as the audio.
+    viewport: { width: 640, height: 400 },
+    initScript: () => localStorage.setItem('oakvale-settings', JSON.stringify({ musicVolume: 0, echo: 'auto' })),
+  });
+  await demo.page.evaluate((ec) => {
+    const w = window as unknown as OakvalePage;
+    const plugin = w.oakvale.scene().npcVoice;
+    if (ec === false)
+      plugin.configure({ microphone: { constraints: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } } });
+    w.observed = { states: [], echo: [], loudSent: [] };
+    plugin.on('state', (e) => w.observed.states.push({ t: Date.now(), state: e.state as string }));
+    plugin.on('echo', (e) => w.observed.echo.push(e as unknown as Observed['echo'][number]));
+  }, options.echoCancellation ?? true);
+  await demo.walkToNpc('guard');
+  await demo.page.keyboard.press('e');
+  await waitForState(demo, 'speaking', 20_000);
+  await demo.page.evaluate(() => {
+    // Watch what the guard lets through: a loud chunk sent while she is audible is echo or the player.
+    type Guard = {
+      process(m: Float32Array, r: Float32Array, p: boolean, s: (c: Float32Array) => void): void;
+      npcAudible: boolean;
+      state: string;
+    };
+    const w = window as unknown as OakvalePage;
+    const plugin = w.oakvale.scene().npcVoice as unknown as { active: { guard: Guard | null } | null };
+    const guard = plugin.active?.guard;
+    if (!guard) return;
+    const db = (x: Float32Array): number => {
+      let sum = 0;
+      for (const v of x) sum += v * v;
+      return Math.round(10 * Math.log10(sum / x.length + 1e-12));
+    };
+    const process = guard.process.bind(guard);
+    guard.process = (mic: Float32Array, ref: Float32Array, ptt: boolean, send: (c: Float32Array) => void) =>
+      process(mic, ref, ptt, (chunk: Float32Array) => {
+        const level = db(chunk);
+        if (level > -55 && guard.npcAudible) w.observed.loudSent.push([Date.now(), db(mic), db(ref), guard.state]);
+        send(chunk);
+      });
+  });
+  await waitForState(demo, 'listening', 30_000);
+  return demo;
+}
+
+export function observed(demo: DemoDriver): Promise<Observed> {
+  return demo.page.evaluate(() => (window as unknown as OakvalePage).observed);
+}
+
+export async function waitForState(demo: DemoDriver, state: string, timeoutMs = 20_000, since = 0): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const s = (await observed(demo)).states.find((x) => x.state === state && x.t >= since);
+    if (s) return s.t;
+    await demo.page.waitForTimeout(50);
+  }
+  throw new Error(`timed out waiting for ${state}; states: ${(await observed(demo)).states.map((s) => s.state).join(' → ')}`);
+}
+
+/** Asks the guard for `n` lines in turn (typed, so nobody speaks in the room), each heard to the end. */
+export async function guardSpeaks(demo: DemoDriver, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const since = Date.now();
+    await demo.page.fill('#say-input', 'Tell me more.');
+    await demo.page.press('#say-input', 'Enter');
+    await waitForState(demo, 'speaking', 20_000, since);
+    await waitForState(demo, 'listening', 30_000, since);
+  }
+  await demo.page.press('#say-input', 'Escape');
+}
+
+/** Emulator counters from the dev server. */
+export async function emulatorStats(baseUrl: string): Promise<{ speechTurns: number; interruptions: number }> {
+  return (await (await fetch(`${baseUrl}/emulator/stats`)).json()) as { speechTurns: number; interruptions: number };
+}
+
+/** 10 ms RMS envelope. */
+export function envelope(x: Float32Array, rate: number): number[] {
+  const per = Math.round(rate / 100);
+  const out: number[] = [];
+  for (let i = 0; i + per <= x.length; i += per) {
+    let s = 0;
+    for (let k = i; k < i + per; k++) s += (x[k] as number) ** 2;
+    out.push(Math.sqrt(s / per));
+  }
+  return out;
+}
+
+const LOUD = 10 ** (-40 / 20);
+
+/**
+ * From two recordings started together — the room (NPC + player) and the app alone (NPC) — the
+ * player's part is the room minus the app. Returns the player's speech onset and end (10 ms frames)
+ * and the NPC's envelope.
+ */
+export function splitRoom(room: Float32Array, app: Float32Array, rate: number): { player: number[]; npc: number[] } {
+  const roomEnv = envelope(room, rate);
+  const npc = envelope(app, rate);
+  // The two recorders start a few ms apart: align on the NPC, which both contain.
+  let bestLag = 0;
+  let best = Number.NEGATIVE_INFINITY;
+  for (let lag = -20; lag <= 20; lag++) {
+    let s = 0;
+    for (let i = 0; i < npc.length; i++) s += (npc[i] as number) * ((roomEnv[i + lag] as number) ?? 0);
+    if (s > best) {
+      best = s;
+      bestLag = lag;
+    }
+  }
+  const player = roomEnv.map((v, i) => {
+    const n = (npc[i - bestLag] as number | undefined) ?? 0;
+    return Math.max(0, v - n * 1.2);
+  });
+  return { player, npc: roomEnv.map((_, i) => (npc[i - bestLag] as number | undefined) ?? 0) };
+}
+
+/** First frame ≥ `from` above the loud threshold (−40 dBFS), or −1. */
+export function onset(env: number[], from = 0): number {
+  for (let i = from; i < env.length; i++) if ((env[i] as number) > LOUD) return i;
+  return -1;
+}
+
+/** First frame ≥ `from` after which `env` stays quiet for `quietMs`, or −1. */
+export function silenceAfter(env: number[], from: number, quietMs = 300): number {
+  const need = quietMs / 10;
+  let run = 0;
+  for (let i = from; i < env.length; i++) {
+    if ((env[i] as number) > LOUD / 3) run = 0;
+    else if (++run >= need) return i - need + 1;
+  }
+  return -1;
+}
+
+/** The player's line for the room (48 kHz WAV, a little silence either side); returns its path. */
+export async function writePlayerWav(): Promise<string> {
+  const words = await playerSpeech16k('Excuse me, I need to tell you something important right now.');
+  const r = new Resampler(16000, 48000);
+  const path = join(FIXTURE_DIR, 'room-player.wav');
+  writeWav(path, concat(r.process(concat(silence16k(0.2), words, silence16k(0.3))), r.flush()), 48000);
+  await closeSpeech();
+  return path;
+}
+
+/**
+ * The guard is asked for a line; `afterMs` after she starts, the player says `wav` in the room.
+ * Returns the time from the player's speech onset to the guard's silence at the speakers (ms),
+ * once the player's turn has been answered. Throws if she was not interrupted.
+ */
+export async function bargeIn(loop: AcousticLoop, demo: DemoDriver, wav: string, afterMs = 300): Promise<number> {
+  const since = Date.now();
+  const rec = await loop.recordRoomAndApp(/chromium/i);
+  await demo.page.fill('#say-input', 'Tell me more.');
+  await demo.page.press('#say-input', 'Enter');
+  await waitForState(demo, 'speaking', 20_000, since);
+  await demo.page.waitForTimeout(afterMs);
+  const { done } = loop.play(wav);
+  await waitForState(demo, 'interrupted', 10_000, since);
+  await done;
+  const answered = await waitForState(demo, 'speaking', 20_000, Date.now() - 1500);
+  await waitForState(demo, 'listening', 30_000, answered);
+  const { rate, room, app } = await rec.stop();
+  const { player, npc } = splitRoom(room, app, rate);
+  const playerOnset = onset(player);
+  if (playerOnset <= 0) throw new Error('the player’s speech was not found in the room recording');
+  const npcSilent = silenceAfter(npc, playerOnset);
+  if (npcSilent < playerOnset) throw new Error('the guard did not fall silent after the player spoke');
+  return (npcSilent - playerOnset) * 10;
+}
+
+/**
+ * The player says `wav` in the room while the guard listens. Returns the time from the end of the
+ * player's speech to the guard's first sample at the speakers (ms), measured on the recordings.
+ */
+export async function roomVoiceToVoice(loop: AcousticLoop, demo: DemoDriver, wav: string): Promise<number> {
+  const since = Date.now();
+  const rec = await loop.recordRoomAndApp(/chromium/i);
+  const { done } = loop.play(wav);
+  await done;
+  const replied = await waitForState(demo, 'speaking', 20_000, since);
+  await waitForState(demo, 'listening', 30_000, replied);
+  const { rate, room, app } = await rec.stop();
+  const { player, npc } = splitRoom(room, app, rate);
+  const end = silenceAfter(player, onset(player), 450);
+  const reply = onset(npc, end);
+  if (end <= 0 || reply <= end) throw new Error('no end of speech followed by a reply was found in the recordings');
+  return (reply - end) * 10;
+}
