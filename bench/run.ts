@@ -4,8 +4,9 @@ import type { Metric, Suite } from './metric.ts';
 import { audioSuite } from './suites/audio.ts';
 import { demoSuite } from './suites/demo.ts';
 import { emulatorSuite } from './suites/emulator.ts';
+import { loopSuite } from './suites/loop.ts';
 
-const suites: Suite[] = [audioSuite, emulatorSuite, demoSuite];
+const suites: Suite[] = [audioSuite, emulatorSuite, demoSuite, loopSuite];
 const json = process.argv.includes('--json');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
