@@ -55,6 +55,7 @@ export class EchoEstimator {
   private readonly mic: Float64Array;
   private readonly o: Required<EchoEstimatorOptions>;
   private readonly waveform: WaveformMatch;
+  private readonly pair = new Pearson();
   private frames = 0;
   private fill = 0;
   private refAcc = 0;
@@ -129,30 +130,17 @@ export class EchoEstimator {
     const newest = this.frames - 1;
     let bestLag = -1;
     let bestScore = 0.5; // envelope correlation the delay must beat
+    const pair = this.pair;
     for (let lag = 0; lag <= this.maxLag; lag++) {
-      let n = 0;
-      let sr = 0;
-      let sm = 0;
-      let srr = 0;
-      let smm = 0;
-      let srm = 0;
-      for (let k = 0; k < span && n < want; k++) {
+      pair.reset();
+      for (let k = 0; k < span && pair.n < want; k++) {
         const t = newest - k; // mic frame; its reference frame is t - lag
         const r = this.ref[(t - lag + size) % size] as number;
-        if (r <= activeDb) continue;
-        const m = this.mic[t % size] as number;
-        n++;
-        sr += r;
-        sm += m;
-        srr += r * r;
-        smm += m * m;
-        srm += r * m;
+        if (r > activeDb) pair.add(r, this.mic[t % size] as number);
       }
-      if (n < want || sr / n - sm / n > echoWithinDb) continue;
-      const vr = srr / n - (sr / n) ** 2;
-      const vm = smm / n - (sm / n) ** 2;
-      if (vr < 4 || vm < 4) continue; // flat stretches say nothing
-      const correlation = (srm / n - (sr / n) * (sm / n)) / Math.sqrt(vr * vm);
+      if (pair.n < want || pair.meanDifference() > echoWithinDb) continue;
+      if (pair.varianceA() < 4 || pair.varianceB() < 4) continue; // flat stretches say nothing
+      const correlation = pair.correlation();
       if (correlation > bestScore) {
         bestScore = correlation;
         bestLag = lag;
@@ -183,38 +171,72 @@ export class EchoEstimator {
     for (let k = 0; k < this.window; k++) if ((this.ref[(first + k) % this.size] as number) > activeDb) active++;
     if (active < this.window * 0.3) return null;
     let best = { correlation: Number.NEGATIVE_INFINITY, lag: 0, lossDb: 0 };
+    const pair = this.pair;
     for (let lag = 0; lag <= this.maxLag; lag++) {
-      let n = 0;
-      let sr = 0;
-      let sm = 0;
-      let srr = 0;
-      let smm = 0;
-      let srm = 0;
+      pair.reset();
       let refEnergy = 0;
       let micEnergy = 0;
       for (let k = 0; k < this.window; k++) {
         const r = this.ref[(first + k) % this.size] as number;
         if (r <= activeDb) continue;
         const m = this.mic[(first + k + lag) % this.size] as number;
-        n++;
-        sr += r;
-        sm += m;
-        srr += r * r;
-        smm += m * m;
-        srm += r * m;
+        pair.add(r, m);
         refEnergy += 10 ** (r / 10);
         micEnergy += 10 ** (m / 10);
       }
-      const cov = srm / n - (sr / n) * (sm / n);
-      const vr = srr / n - (sr / n) ** 2;
-      const vm = smm / n - (sm / n) ** 2;
-      const correlation = vr > 1e-9 && vm > 1e-9 ? cov / Math.sqrt(vr * vm) : 0;
+      const correlation = pair.varianceA() > 1e-9 && pair.varianceB() > 1e-9 ? pair.correlation() : 0;
       if (correlation > best.correlation) best = { correlation, lag, lossDb: 10 * Math.log10(refEnergy / Math.max(micEnergy, 1e-30)) };
     }
     // Echo: the microphone follows the voice and is not far below it. (A player talking over the
     // NPC can be as loud; only the shape of the envelope tells them apart.)
     const echo = best.correlation >= this.o.minCorrelation && best.lossDb <= this.o.echoWithinDb;
     return { returnLossDb: best.lossDb, correlation: best.correlation, lagMs: best.lag * frameMs, echo };
+  }
+}
+
+/** Running sums for the Pearson correlation of two series (here: reference and microphone dB). */
+class Pearson {
+  n = 0;
+  private sa = 0;
+  private sb = 0;
+  private saa = 0;
+  private sbb = 0;
+  private sab = 0;
+
+  reset(): void {
+    this.n = 0;
+    this.sa = 0;
+    this.sb = 0;
+    this.saa = 0;
+    this.sbb = 0;
+    this.sab = 0;
+  }
+
+  add(a: number, b: number): void {
+    this.n++;
+    this.sa += a;
+    this.sb += b;
+    this.saa += a * a;
+    this.sbb += b * b;
+    this.sab += a * b;
+  }
+
+  /** mean(a) − mean(b). */
+  meanDifference(): number {
+    return (this.sa - this.sb) / this.n;
+  }
+
+  varianceA(): number {
+    return this.saa / this.n - (this.sa / this.n) ** 2;
+  }
+
+  varianceB(): number {
+    return this.sbb / this.n - (this.sb / this.n) ** 2;
+  }
+
+  correlation(): number {
+    const cov = this.sab / this.n - (this.sa / this.n) * (this.sb / this.n);
+    return cov / Math.sqrt(this.varianceA() * this.varianceB());
   }
 }
 
