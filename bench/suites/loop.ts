@@ -42,7 +42,7 @@ export const loopSuite: Suite = {
       const wav = await writePlayerWav();
 
       // 1. Ten lines with nobody talking, canceller on: every `interrupted` is the guard cutting herself off.
-      let demo = await openGuardOnLoop(loop, browser, baseUrl);
+      let demo = await openGuardOnLoop(browser, baseUrl);
       const before = await emulatorStats(baseUrl);
       await guardSpeaks(demo, LINES);
       const after = await emulatorStats(baseUrl);
@@ -54,7 +54,7 @@ export const loopSuite: Suite = {
       // 2. The player talks over her, 3. the player talks while she listens.
       const bargeIns: number[] = [];
       const voiceToVoice: number[] = [];
-      demo = await openGuardOnLoop(loop, browser, baseUrl);
+      demo = await openGuardOnLoop(browser, baseUrl);
       for (let i = 0; i < TRIALS; i++) {
         bargeIns.push(await bargeIn(loop, demo, wav, 300 + 200 * i)); // her lines are 2–4 s
         voiceToVoice.push(await roomVoiceToVoice(loop, demo, wav));
@@ -62,7 +62,7 @@ export const loopSuite: Suite = {
       await demo.page.close();
 
       // 4. The same lines with the canceller off: how much louder her voice is at the microphone.
-      demo = await openGuardOnLoop(loop, browser, baseUrl, { echoCancellation: false });
+      demo = await openGuardOnLoop(browser, baseUrl, { echoCancellation: false });
       await guardSpeaks(demo, 3);
       const offLoss = (await observed(demo)).echo.map((e) => e.returnLossDb);
       await demo.page.close();

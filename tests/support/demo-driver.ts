@@ -17,6 +17,9 @@ export class DemoDriver {
     options: { initScript?: () => void; viewport?: { width: number; height: number } } = {},
   ): Promise<DemoDriver> {
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 720 } });
+    // Run under tsx (npm run bench), esbuild keeps function names with a `__name` helper that
+    // functions passed to page.evaluate then call in the page: give the page a harmless one.
+    await page.addInitScript('globalThis.__name ??= (f) => f;');
     if (options.initScript) await page.addInitScript(options.initScript);
     const driver = new DemoDriver(page);
     await page.goto(`${baseUrl}/`);

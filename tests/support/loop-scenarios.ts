@@ -16,36 +16,55 @@ export interface Observed {
 }
 
 interface OakvalePage {
-  oakvale: { scene(): { npcVoice: { configure(c: object): void; on(e: string, h: (p: Record<string, unknown>) => void): void } } };
+  oakvale: {
+    game: { loop: { setFPSLimit(fps: number): void } };
+    scene(): { npcVoice: { configure(c: object): void; on(e: string, h: (p: Record<string, unknown>) => void): void } };
+  };
   observed: Observed;
 }
+
+const LONG_LINES = [
+  'The gate stays shut after dark, unless you give me a good reason, and I have heard every reason there is, from lost sheep to a sick aunt in the next valley.',
+  'Beyond this gate lies the Standing Stone, older than the village, older than the road, and few travellers have the patience to read what is carved on it.',
+  'Mind the pond by the sage, it is deeper than it looks, and the reeds hide the edge, so keep to the path even when the fireflies tempt you closer.',
+  'I have stood this watch for eleven winters, and I have never once seen the wolves so bold as they have been since the last full moon.',
+];
 
 /**
  * The demo in headed Chromium on the loop, next to the guard, conversation open (greeting done).
  * Music is off so the only thing coming back into the microphone is the voices.
  */
 export async function openGuardOnLoop(
-  loop: AcousticLoop,
   browser: Browser,
   baseUrl: string,
-  options: { echoCancellation?: boolean } = {},
+  options: { echoCancellation?: boolean; constraints?: MediaTrackConstraints } = {},
 ): Promise<DemoDriver> {
-  void loop;
   const demo = await DemoDriver.open(browser, baseUrl, {
     // Small: the loop's Chromium renders WebGL in software, on the same two cores as the audio.
     viewport: { width: 640, height: 400 },
     initScript: () => localStorage.setItem('oakvale-settings', JSON.stringify({ musicVolume: 0, echo: 'auto' })),
   });
-  await demo.page.evaluate((ec) => {
+  const constraints =
+    options.constraints ??
+    (options.echoCancellation === false ? { echoCancellation: false, noiseSuppression: false, autoGainControl: false } : null);
+  await demo.page.evaluate((c) => {
     const w = window as unknown as OakvalePage;
     const plugin = w.oakvale.scene().npcVoice;
-    if (ec === false)
-      plugin.configure({ microphone: { constraints: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } } });
+    if (c) plugin.configure({ microphone: { constraints: c } });
     w.observed = { states: [], echo: [], loudSent: [] };
     plugin.on('state', (e) => w.observed.states.push({ t: Date.now(), state: e.state as string }));
     plugin.on('echo', (e) => w.observed.echo.push(e as unknown as Observed['echo'][number]));
-  }, options.echoCancellation ?? true);
+  }, constraints);
+  await demo.page.evaluate((lines) => {
+    // Long lines (the demo's are 2–4 s): time for a player to talk over her mid-sentence.
+    const w = window as unknown as OakvalePage;
+    const plugin = w.oakvale.scene().npcVoice as unknown as { getNpc(id: string): { definition: { sampleLines?: string[] } } };
+    plugin.getNpc('guard').definition.sampleLines = lines;
+  }, LONG_LINES);
   await demo.walkToNpc('guard');
+  // Then 20 frames a second: the loop's Chromium renders WebGL in software, on the two cores that
+  // also run the audio, PulseAudio and the emulator (at 60 it starves them).
+  await demo.page.evaluate(() => (window as unknown as OakvalePage).oakvale.game.loop.setFPSLimit(20));
   await demo.page.keyboard.press('e');
   await waitForState(demo, 'speaking', 20_000);
   await demo.page.evaluate(() => {
@@ -68,7 +87,8 @@ export async function openGuardOnLoop(
     guard.process = (mic: Float32Array, ref: Float32Array, ptt: boolean, send: (c: Float32Array) => void) =>
       process(mic, ref, ptt, (chunk: Float32Array) => {
         const level = db(chunk);
-        if (level > -55 && guard.npcAudible) w.observed.loudSent.push([Date.now(), db(mic), db(ref), guard.state]);
+        if (level > -55)
+          w.observed.loudSent.push([Date.now(), db(mic), db(ref), `${guard.state}${guard.npcAudible ? '' : ' (not audible)'}`]);
         send(chunk);
       });
   });
@@ -140,11 +160,18 @@ export function splitRoom(room: Float32Array, app: Float32Array, rate: number): 
       bestLag = lag;
     }
   }
-  const player = roomEnv.map((v, i) => {
-    const n = (npc[i - bestLag] as number | undefined) ?? 0;
-    return Math.max(0, v - n * 1.2);
-  });
-  return { player, npc: roomEnv.map((_, i) => (npc[i - bestLag] as number | undefined) ?? 0) };
+  // Her level in the room (the app plays below full volume there): the player only adds, so a
+  // low percentile of room / app over her loud frames is her alone.
+  const ratios: number[] = [];
+  for (let i = 0; i < npc.length; i++) {
+    const r = roomEnv[i + bestLag];
+    if ((npc[i] as number) > LOUD && r !== undefined) ratios.push(r / (npc[i] as number));
+  }
+  ratios.sort((a, b) => a - b);
+  const gain = ratios.length ? (ratios[Math.floor(ratios.length * 0.25)] as number) : 1;
+  const npcInRoom = roomEnv.map((_, i) => gain * ((npc[i - bestLag] as number | undefined) ?? 0));
+  const player = roomEnv.map((v, i) => Math.max(0, v - (npcInRoom[i] as number) * 1.2));
+  return { player, npc: npcInRoom };
 }
 
 /** First frame ≥ `from` above the loud threshold (−40 dBFS), or −1. */

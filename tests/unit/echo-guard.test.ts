@@ -147,23 +147,33 @@ describe('EchoGuard', () => {
       speechLike(5, 23, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
     );
     const echo = delayed(ref, 150, 0.5);
-    // Bursts of 60–120 ms where the echo gets through half suppressed and noisy (not a clean copy).
+    // Bursts of 60–120 ms where her voice gets through the canceller, processed past recognition:
+    // her loudness, nothing of her waveform (a canceller's output correlates ~0.2 with its input).
     const bursts = [
       [2.6, 0.06],
       [3.3, 0.1],
-      [4.1, 0.12],
+      [4.4, 0.12],
     ] as const;
-    const noise = speechLike(5, 22, 0.02);
+    // And one longer than a player needs to take the floor: only its loudness, rising and falling
+    // with her voice at the echo's delay, gives it away.
+    const long = [3.7, 0.26] as const;
+    const white = speechLike(5, 24, 1).map((v, i) => v + Math.sin(i * 2.1)); // no gaps
     const mic = echo.map((v, i) => {
       const t = i / RATE;
-      const inBurst = bursts.some(([at, len]) => t >= at && t < at + len);
-      return inBurst ? v * 0.3 + (noise[i] as number) : v * 1e-4;
+      if ([...bursts, long].some(([at, len]) => t >= at && t < at + len)) {
+        const frame = echo.subarray(i - (i % 160), i - (i % 160) + 160);
+        return 0.3 * rms(frame) * (white[i] as number);
+      }
+      return v * 1e-4;
     });
     const sent = run(guard, mic, ref);
     const loud = (k: number): boolean => rms(mic.subarray(k * CHUNK, (k + 1) * CHUNK)) > 10 ** (-55 / 20);
-    const burstChunks = bursts.flatMap(([at, len]) => range(Math.floor((at * RATE) / CHUNK), Math.ceil(((at + len) * RATE) / CHUNK)));
+    const burstChunks = [...bursts, long].flatMap(([at, len]) =>
+      range(Math.floor((at * RATE) / CHUNK), Math.round(((at + len) * RATE) / CHUNK)),
+    );
     expect(burstChunks.every(loud)).toBe(true); // the test is what it says
     expect(sent.filter(loud)).toEqual([]);
+    expect([guard.state, guard.leaks]).toEqual(['cancelled', 0]); // all told by loudness and duration
     expect(guard.bursts).toBeGreaterThan(0);
     expect(sent.filter((k) => k === SILENCED).length).toBeGreaterThan(0);
   });

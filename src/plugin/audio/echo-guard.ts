@@ -45,6 +45,8 @@ const CHUNK = 320;
 const FLOOR_RELEASE_CHUNKS = 20;
 /** The NPC starting again after a pause this long counts as an onset (see onsetTalkMs). */
 const ONSET_AFTER_PAUSE_MS = 250;
+/** Loudness following her voice this closely (at some delay) is her, not the player. */
+const FOLLOW_CORRELATION = 0.8;
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -69,6 +71,7 @@ export class EchoGuard {
   private readonly talkChunks: number;
   private readonly onsetTalkChunks: number;
   private readonly onsetChunks: number;
+  private readonly maxLagFrames: number;
   private lineStart = Number.NEGATIVE_INFINITY; // chunk at which the NPC last started after a pause
   private readonly soundMeanSquare: number;
   private readonly stickyChunks: number;
@@ -106,6 +109,7 @@ export class EchoGuard {
     this.talkChunks = Math.min(Math.max(1, this.delayChunks), Math.max(1, Math.round((options.minTalkMs ?? 140) / 20)));
     this.onsetTalkChunks = Math.max(this.talkChunks, Math.round((options.onsetTalkMs ?? 400) / 20));
     this.onsetChunks = Math.round((options.onsetMs ?? 700) / 20);
+    this.maxLagFrames = Math.round((options.maxLagMs ?? 500) / (options.frameMs ?? 10));
     this.soundMeanSquare = 10 ** ((options.audibleDb ?? -55) / 10);
     this.stickyChunks = Math.round((options.stickyMs ?? 10_000) / 20);
     const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + 1;
@@ -182,7 +186,8 @@ export class EchoGuard {
     // Early in a line the canceller may still be converging: look further ahead, ask for longer sound.
     const onset = this.chunks - this.lineStart < this.onsetChunks;
     while (this.fifoCount > (onset ? this.slots.length - 1 : this.delayChunks)) this.sendOldest(send, true);
-    if (this.loudInLine >= this.talkChunks && (!onset || this.soundSpan() >= this.onsetTalkChunks)) {
+    // The floor goes to sound that is still going on, has lasted, and does not follow her voice.
+    if (loud && this.loudInLine >= this.talkChunks && (!onset || this.loudStretch() >= this.onsetTalkChunks) && !this.followsVoice()) {
       // Sound that lasts: the player is talking. Everything goes, in order.
       this.floor = true;
       this.quietRun = 0;
@@ -208,14 +213,17 @@ export class EchoGuard {
   }
 
   /**
-   * Early in a line: how long (chunks) the sound in the line has been going on — from its oldest
-   * loud chunk to now, provided it still goes on (one of the newest three is loud); else 0.
+   * Whether the sound in the line follows her voice's loudness at some delay: a burst of her. (Any
+   * delay: with a working canceller the estimate's delay is unreliable — there is little to measure.)
    */
-  private soundSpan(): number {
+  private followsVoice(): boolean {
+    const frames = 2 * this.loudStretch(); // from the first loud chunk in the line on
+    return this.estimator.followsVoice(frames, this.maxLagFrames >> 1, (this.maxLagFrames + 1) >> 1) >= FOLLOW_CORRELATION;
+  }
+
+  /** Chunks from the oldest loud one in the line to the newest (0 if none is loud). */
+  private loudStretch(): number {
     const n = this.slots.length;
-    let recent = false;
-    for (let k = Math.max(0, this.fifoCount - 3); k < this.fifoCount; k++) if (this.loud[(this.fifoStart + k) % n] === 1) recent = true;
-    if (!recent) return 0;
     for (let k = 0; k < this.fifoCount; k++) if (this.loud[(this.fifoStart + k) % n] === 1) return this.fifoCount - k;
     return 0;
   }
