@@ -40,13 +40,11 @@ export default defineConfig({
         test: {
           name: 'loop',
           // Headed Chromium on a real PulseAudio speaker → microphone loop (tests/support/acoustic-loop.ts).
+          // Run by `npm run test:loop`, not `npm test`: its outcomes are rates on this machine (see README).
           sequence: { groupOrder: 3 },
           include: ['tests/loop/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
-          // The loop shares two cores with a software-rendered headed browser and the emulator;
-          // a scenario that fails is run once more (bench reports the rates themselves).
-          retry: 1,
           testTimeout: 120_000,
           hookTimeout: 60_000,
         },

@@ -91,6 +91,6 @@ describe('on a real speaker → microphone loop (PulseAudio, headed Chromium und
     demo = await openGuardOnLoop(browser, baseUrl);
     const ms = await roomVoiceToVoice(loop, demo, playerWav);
     expect(ms).toBeGreaterThan(0);
-    expect(ms).toBeLessThan(2000);
+    expect(ms).toBeLessThan(3000); // a sanity bound; npm run bench reports the figure
   });
 });

@@ -133,8 +133,8 @@ describe('EchoGuard', () => {
     // Once her words last (140 ms) she has the floor: the delay line empties and the rest goes as it comes.
     expect(sent.filter((k) => k >= start)).toEqual(range(start, n));
     // When she falls silent the line drains: nothing lost, nothing twice.
-    const after = run(guard, new Float32Array(RATE), new Float32Array(RATE), false, n);
-    expect([...sent, ...after].filter((k) => k >= start)).toEqual(range(start, n + RATE / CHUNK));
+    const after = run(guard, new Float32Array(2 * RATE), new Float32Array(2 * RATE), false, n);
+    expect([...sent, ...after].filter((k) => k >= start)).toEqual(range(start, n + (2 * RATE) / CHUNK));
     expect([guard.leaks, guard.bursts]).toEqual([0, 0]);
     await closeSpeech();
   });
@@ -223,7 +223,7 @@ describe('EchoGuard', () => {
     await closeSpeech();
   });
 
-  it('auto: the tail of her echo still in the delay line when she stops goes out as silence', () => {
+  it('auto: the tail of her echo when she stops, even a late one, goes out as silence', () => {
     const first = add(speechLike(3, 41), speechLike(3, 42, 0.05));
     const last = add(speechLike(0.1, 43), speechLike(0.1, 44, 0.05)); // a last short word after a pause
     const ref = concat(first, new Float32Array(0.5 * RATE), last, new Float32Array(1.5 * RATE));
@@ -231,10 +231,14 @@ describe('EchoGuard', () => {
     const noise = speechLike(ref.length / RATE, 45, 0.1);
     const echo = delayed(ref, 160, 1);
     // The canceller lets the last 100 ms of the echo through, after her voice has stopped.
-    const mic = echo.map((v, i) => (i >= end && i < end + 0.1 * RATE ? (noise[i] as number) + 0.05 * Math.sin(i) : v * 1e-4));
+    // …and a late one 0.8 s after she stopped (the output delay jumped): past the hangover.
+    const late = end + 0.8 * RATE;
+    const burst = (i: number): boolean => (i >= end && i < end + 0.1 * RATE) || (i >= late && i < late + 0.1 * RATE);
+    const mic = echo.map((v, i) => (burst(i) ? (noise[i] as number) + 0.05 * Math.sin(i) : v * 1e-4));
     const sent = run(new EchoGuard(true), mic, ref);
     const loud = (k: number): boolean => rms(mic.subarray(k * CHUNK, (k + 1) * CHUNK)) > 10 ** (-55 / 20);
     expect(range(end / CHUNK, (end + 0.1 * RATE) / CHUNK).every(loud)).toBe(true);
+    expect(range(late / CHUNK, (late + 0.1 * RATE) / CHUNK).every(loud)).toBe(true);
     expect(sent.filter(loud)).toEqual([]);
     expect(sent.at(-1)).toBe(ref.length / CHUNK - 1); // and then the microphone is open again
   });

@@ -45,6 +45,8 @@ const CHUNK = 320;
 const FLOOR_RELEASE_CHUNKS = 20;
 /** The NPC starting again after a pause this long counts as an onset (see onsetTalkMs). */
 const ONSET_AFTER_PAUSE_MS = 250;
+/** How long after she falls silent short bursts are still filtered when the echo is cancelled. */
+const CANCELLED_TAIL_MS = 1500;
 /** Loudness following her voice this closely (at some delay) is her, not the player. */
 const FOLLOW_CORRELATION = 0.8;
 
@@ -149,7 +151,11 @@ export class EchoGuard {
     this.chunks++;
     if (pausedMs >= ONSET_AFTER_PAUSE_MS && this.estimator.msSinceActive < 20) this.lineStart = this.chunks;
     if (this.chunks % this.everyChunks === 0 && this.estimator.msSinceActive <= 200) this.measure();
-    if (pushToTalkHeld || this.mode === 'off' || !this.npcAudible) {
+    // With the echo cancelled, filtering costs the player at most the delay line, so it goes on
+    // for a while after she falls silent: an output delay that jumps brings her echo late.
+    const filtering =
+      this.npcAudible || (this.mode === 'auto' && this.stateValue === 'cancelled' && this.estimator.msSinceActive <= CANCELLED_TAIL_MS);
+    if (pushToTalkHeld || this.mode === 'off' || !filtering) {
       // The line empties: whole when the player holds the key or has the floor, else what is
       // still short sound in it (the tail of her echo) goes as silence.
       if (pushToTalkHeld || this.mode === 'off' || this.loudInLine >= this.talkChunks) this.flush(send);
