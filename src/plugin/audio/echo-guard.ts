@@ -56,10 +56,11 @@ const FOLLOW_CORRELATION = 0.8;
  * - `'auto'`: measure. Until the first measurement, and whenever echo is heard (no canceller, or
  *   one that misses or slips), hold the microphone while the NPC is audible plus a hangover. When
  *   the echo is cancelled, the microphone runs a short delay line behind
- *   ({@link EchoGuardOptions.lookaheadMs}): sound that lasts ({@link EchoGuardOptions.minTalkMs})
+ *   ({@link EchoGuardOptions.lookaheadMs}): sound that lasts ({@link EchoGuardOptions.minTalkMs},
+ *   longer just after she starts a sentence), is still going on and does not follow her loudness
  *   gives the player the floor and everything goes out, in order; short bursts (what a canceller
- *   lets slip while it re-locks) go out as silence; a leak that is plainly the NPC's voice
- *   (its waveform, at its delay) is dropped and makes the echo state stick.
+ *   lets slip while it re-locks) go out as silence, also for a while after she stops; a leak that
+ *   is plainly the NPC's voice (its waveform, at its delay) is dropped and makes the echo state stick.
  * - `'half-duplex'`: always hold while the NPC is audible.
  * - `'off'`: never hold.
  * A held push-to-talk key bypasses it (the player's explicit word). Allocation-free.
