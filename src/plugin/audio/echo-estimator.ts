@@ -38,8 +38,6 @@ export interface EchoEstimatorOptions {
 }
 
 const SILENT_DB = -120;
-/** Envelope comparisons treat anything quieter as this. */
-const FLOOR_DB = -80;
 
 /**
  * Echo estimation on what the NPC played (the reference) and what the microphone heard, both at
@@ -160,31 +158,6 @@ export class EchoEstimator {
     const perFrame = this.frame;
     const c = this.waveform.correlation(bestLag * perFrame, frames * perFrame, perFrame);
     return c >= 0.55 && c * c * micEnergy >= audible;
-  }
-
-  /**
-   * How closely the microphone's loudness over its newest `frames` follows the voice's at a delay
-   * of `lagFrames` ± `search` frames (best Pearson correlation of the dB envelopes, levels below
-   * −80 dB counted as −80). A burst of the voice let through by a canceller follows it, however
-   * distorted its waveform; a player talking over the NPC does not, for long.
-   */
-  followsVoice(frames: number, lagFrames: number, search: number): number {
-    if (this.frames < this.size) return 0;
-    const size = this.size;
-    const newest = this.frames - 1;
-    const pair = this.pair;
-    let best = 0;
-    for (let lag = Math.max(0, lagFrames - search); lag <= Math.min(this.maxLag, lagFrames + search); lag++) {
-      pair.reset();
-      for (let k = 0; k < frames; k++) {
-        const t = newest - k;
-        pair.add(Math.max(FLOOR_DB, this.ref[(t - lag + size) % size] as number), Math.max(FLOOR_DB, this.mic[t % size] as number));
-      }
-      if (pair.varianceA() < 4 || pair.varianceB() < 4) continue;
-      const c = pair.correlation();
-      if (c > best) best = c;
-    }
-    return best;
   }
 
   /** The estimate over the last window, or null when the NPC said too little to tell. */

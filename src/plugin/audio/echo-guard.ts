@@ -45,10 +45,6 @@ const CHUNK = 320;
 const FLOOR_RELEASE_CHUNKS = 20;
 /** The NPC starting again after a pause this long counts as an onset (see onsetTalkMs). */
 const ONSET_AFTER_PAUSE_MS = 250;
-/** How long after she falls silent short bursts are still filtered when the echo is cancelled. */
-const CANCELLED_TAIL_MS = 1500;
-/** Loudness following her voice this closely (at some delay) is her, not the player. */
-const FOLLOW_CORRELATION = 0.8;
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -57,10 +53,10 @@ const FOLLOW_CORRELATION = 0.8;
  *   one that misses or slips), hold the microphone while the NPC is audible plus a hangover. When
  *   the echo is cancelled, the microphone runs a short delay line behind
  *   ({@link EchoGuardOptions.lookaheadMs}): sound that lasts ({@link EchoGuardOptions.minTalkMs},
- *   longer just after she starts a sentence), is still going on and does not follow her loudness
- *   gives the player the floor and everything goes out, in order; short bursts (what a canceller
- *   lets slip while it re-locks) go out as silence, also for a while after she stops; a leak that
- *   is plainly the NPC's voice (its waveform, at its delay) is dropped and makes the echo state stick.
+ *   longer just after she starts a sentence) and is still going on gives the player the floor and
+ *   everything goes out, in order; short bursts (what a canceller lets slip while it re-locks) go
+ *   out as silence; a leak that is plainly the NPC's voice (its waveform, at its delay) is dropped
+ *   and makes the echo state stick.
  * - `'half-duplex'`: always hold while the NPC is audible.
  * - `'off'`: never hold.
  * A held push-to-talk key bypasses it (the player's explicit word). Allocation-free.
@@ -74,7 +70,6 @@ export class EchoGuard {
   private readonly talkChunks: number;
   private readonly onsetTalkChunks: number;
   private readonly onsetChunks: number;
-  private readonly maxLagFrames: number;
   private lineStart = Number.NEGATIVE_INFINITY; // chunk at which the NPC last started after a pause
   private readonly soundMeanSquare: number;
   private readonly stickyChunks: number;
@@ -112,7 +107,6 @@ export class EchoGuard {
     this.talkChunks = Math.min(Math.max(1, this.delayChunks), Math.max(1, Math.round((options.minTalkMs ?? 140) / 20)));
     this.onsetTalkChunks = Math.max(this.talkChunks, Math.round((options.onsetTalkMs ?? 400) / 20));
     this.onsetChunks = Math.round((options.onsetMs ?? 700) / 20);
-    this.maxLagFrames = Math.round((options.maxLagMs ?? 500) / (options.frameMs ?? 10));
     this.soundMeanSquare = 10 ** ((options.audibleDb ?? -55) / 10);
     this.stickyChunks = Math.round((options.stickyMs ?? 10_000) / 20);
     const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + 1;
@@ -152,11 +146,7 @@ export class EchoGuard {
     this.chunks++;
     if (pausedMs >= ONSET_AFTER_PAUSE_MS && this.estimator.msSinceActive < 20) this.lineStart = this.chunks;
     if (this.chunks % this.everyChunks === 0 && this.estimator.msSinceActive <= 200) this.measure();
-    // With the echo cancelled, filtering costs the player at most the delay line, so it goes on
-    // for a while after she falls silent: an output delay that jumps brings her echo late.
-    const filtering =
-      this.npcAudible || (this.mode === 'auto' && this.stateValue === 'cancelled' && this.estimator.msSinceActive <= CANCELLED_TAIL_MS);
-    if (pushToTalkHeld || this.mode === 'off' || !filtering) {
+    if (pushToTalkHeld || this.mode === 'off' || !this.npcAudible) {
       // The line empties: whole when the player holds the key or has the floor, else what is
       // still short sound in it (the tail of her echo) goes as silence.
       if (pushToTalkHeld || this.mode === 'off' || this.loudInLine >= this.talkChunks) this.flush(send);
@@ -193,8 +183,8 @@ export class EchoGuard {
     // Early in a line the canceller may still be converging: look further ahead, ask for longer sound.
     const onset = this.chunks - this.lineStart < this.onsetChunks;
     while (this.fifoCount > (onset ? this.slots.length - 1 : this.delayChunks)) this.sendOldest(send, true);
-    // The floor goes to sound that is still going on, has lasted, and does not follow her voice.
-    if (loud && this.loudInLine >= this.talkChunks && (!onset || this.loudStretch() >= this.onsetTalkChunks) && !this.followsVoice()) {
+    // The floor goes to sound that is still going on and has lasted.
+    if (loud && this.loudInLine >= this.talkChunks && (!onset || this.loudStretch() >= this.onsetTalkChunks)) {
       // Sound that lasts: the player is talking. Everything goes, in order.
       this.floor = true;
       this.quietRun = 0;
@@ -217,15 +207,6 @@ export class EchoGuard {
       this.votes = 0;
     }
     this.onEstimate(e, this.stateValue);
-  }
-
-  /**
-   * Whether the sound in the line follows her voice's loudness at some delay: a burst of her. (Any
-   * delay: with a working canceller the estimate's delay is unreliable — there is little to measure.)
-   */
-  private followsVoice(): boolean {
-    const frames = 2 * this.loudStretch(); // from the first loud chunk in the line on
-    return this.estimator.followsVoice(frames, this.maxLagFrames >> 1, (this.maxLagFrames + 1) >> 1) >= FOLLOW_CORRELATION;
   }
 
   /** Chunks from the oldest loud one in the line to the newest (0 if none is loud). */
