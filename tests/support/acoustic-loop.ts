@@ -84,7 +84,7 @@ export class AcousticLoop {
 
   /** Plays a WAV into the room (as a person speaking would); resolves when it has finished. */
   play(wav: string): { started: number; done: Promise<void> } {
-    const child = spawn('paplay', ['-d', SINK, wav], { env: this.env, stdio: 'ignore' });
+    const child = spawn('paplay', ['-d', SINK, '--latency-msec=20', wav], { env: this.env, stdio: 'ignore' });
     const started = Date.now();
     return { started, done: new Promise((resolve) => child.once('exit', () => resolve())) };
   }
@@ -97,7 +97,7 @@ export class AcousticLoop {
     const stream = await waitFor(() => this.sinkInput(app), 'the application’s audio stream');
     const roomFile = join(this.dir, `room-${Date.now()}.wav`);
     const appFile = join(this.dir, `app-${Date.now()}.wav`);
-    const args = ['--rate=48000', '--channels=1', '--format=s16le', '--file-format=wav'];
+    const args = ['--latency-msec=20', '--rate=48000', '--channels=1', '--format=s16le', '--file-format=wav'];
     const room = spawn('parecord', [...args, '-d', `${SINK}.monitor`, roomFile], { env: this.env, stdio: 'ignore' });
     const appRec = spawn('parecord', [...args, `--monitor-stream=${stream}`, appFile], { env: this.env, stdio: 'ignore' });
     return {

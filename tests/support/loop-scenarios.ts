@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
 import { Resampler } from '../../src/plugin/audio/resampler.ts';
@@ -53,7 +54,17 @@ export async function openGuardOnLoop(
     if (c) plugin.configure({ microphone: { constraints: c } });
     w.observed = { states: [], echo: [], loudSent: [] };
     plugin.on('state', (e) => w.observed.states.push({ t: Date.now(), state: e.state as string }));
-    plugin.on('echo', (e) => w.observed.echo.push(e as unknown as Observed['echo'][number]));
+    // Only the figures: the event also carries the NPC (and through it the whole game), which
+    // Playwright would walk on every poll, freezing the page for seconds.
+    plugin.on('echo', (e) =>
+      w.observed.echo.push({
+        state: e.state as string,
+        echo: e.echo as boolean,
+        returnLossDb: e.returnLossDb as number,
+        holding: e.holding as boolean,
+        echoCancellation: e.echoCancellation as boolean | null,
+      }),
+    );
   }, constraints);
   await demo.page.evaluate((lines) => {
     // Long lines (the demo's are 2–4 s): time for a player to talk over her mid-sentence.
@@ -204,6 +215,7 @@ export function silenceAfter(env: number[], from: number, quietMs = 300): number
 export async function writePlayerWav(): Promise<string> {
   const words = await playerSpeech16k('Excuse me, I need to tell you something important right now.');
   const r = new Resampler(16000, 48000);
+  mkdirSync(FIXTURE_DIR, { recursive: true }); // a fresh clone has none yet
   const path = join(FIXTURE_DIR, 'room-player.wav');
   writeWav(path, concat(r.process(concat(silence16k(0.2), words, silence16k(0.3))), r.flush()), 48000);
   await closeSpeech();
