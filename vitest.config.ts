@@ -40,7 +40,7 @@ export default defineConfig({
         test: {
           name: 'loop',
           // Headed Chromium on a real PulseAudio speaker → microphone loop (tests/support/acoustic-loop.ts).
-          // Run by `npm run test:loop`, not `npm test`: its outcomes are rates on this machine (see README).
+          // Run by `npm run test:loop`, not `npm test`: the guard still cuts herself off about once in ten lines there (see README).
           sequence: { groupOrder: 3 },
           include: ['tests/loop/**/*.test.ts'],
           environment: 'node',

@@ -25,8 +25,11 @@ export interface MicrophoneStartOptions {
    */
   frequency?: number;
   /**
-   * Extra `getUserMedia` audio constraints. echoCancellation, noiseSuppression and
-   * autoGainControl default to true; set them here to change that.
+   * Extra `getUserMedia` audio constraints. echoCancellation and noiseSuppression default to
+   * true, autoGainControl to false: while an NPC speaks the canceller leaves the microphone near
+   * silence, the browser's gain control rides up, and the next slip of the canceller comes out
+   * louder than the voice that caused it (measured on the acoustic loop: a −25 dBFS line came
+   * back at −9 dBFS and cut the NPC off). Set them here to change that.
    */
   constraints?: MediaTrackConstraints;
   /** @defaultValue 'auto' */
@@ -96,7 +99,7 @@ export const Microphone = {
         audio: {
           echoCancellation: true,
           noiseSuppression: true,
-          autoGainControl: true,
+          autoGainControl: false,
           channelCount: { ideal: 1 },
           ...(options.deviceId ? { deviceId: { exact: options.deviceId } } : {}),
           ...options.constraints,
