@@ -119,6 +119,29 @@ describe('EchoGuard', () => {
     expect(guard.held).toBeGreaterThan(n);
   });
 
+  it('auto: a player whose loudness follows hers (not her waveform) is not taken for echo when a canceller is on', () => {
+    const ref = speechLike(4, 5);
+    // Her envelope exactly, another waveform: every sample's sign flipped at random.
+    let seed = 99;
+    const other = ref.map((v) => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return seed & 1 ? v : -v;
+    });
+    const mic = delayed(other, 100, 0.3);
+    const withCanceller = new EchoGuard(true);
+    run(withCanceller, mic, ref);
+    expect(withCanceller.state).toBe('cancelled');
+    expect(withCanceller.estimate?.echo).toBe(false);
+    // The same loudness, her own waveform: echo.
+    const echoed = new EchoGuard(true);
+    run(echoed, delayed(ref, 100, 0.3), ref);
+    expect(echoed.state).toBe('echo');
+    // No canceller: loudness alone still counts (a room's echo need not match sample by sample).
+    const without = new EchoGuard(false);
+    run(without, mic, ref);
+    expect(without.state).toBe('echo');
+  });
+
   it('auto: with the echo cancelled, a player talking over the NPC goes out whole, in order, late by the delay line', async () => {
     const guard = new EchoGuard(true);
     const ref = speechLike(5, 6);

@@ -160,6 +160,28 @@ export class EchoEstimator {
     return c >= 0.55 && c * c * micEnergy >= audible;
   }
 
+  /**
+   * Whether the newest 300 ms of the microphone holds a sample-by-sample copy of the voice at
+   * `lagMs` (±1 frame) — the check that tells her echo from another voice whose loudness happens
+   * to follow hers (a player talking over her while she speaks). Null when it cannot tell: the
+   * voice was mostly silent over those frames, or the microphone inaudible.
+   */
+  waveformEcho(lagMs: number, minCorrelation = 0.3): boolean | null {
+    const frames = 30;
+    const lag = Math.round(lagMs / this.o.frameMs);
+    if (this.frames < this.size || lag > this.maxLag) return null;
+    const size = this.size;
+    const newest = this.frames - 1;
+    let active = 0;
+    let micEnergy = 0;
+    for (let k = 0; k < frames; k++) {
+      if ((this.ref[(newest - k - lag + size) % size] as number) > this.o.activeDb) active++;
+      micEnergy += 10 ** ((this.mic[(newest - k + size) % size] as number) / 10);
+    }
+    if (active < frames / 2 || micEnergy < 10 ** (this.o.audibleDb / 10) * frames) return null;
+    return this.waveform.correlation(lag * this.frame, frames * this.frame, this.frame) >= minCorrelation;
+  }
+
   /** The estimate over the last window, or null when the NPC said too little to tell. */
   estimate(): EchoEstimate | null {
     if (this.frames < this.size) return null;
