@@ -150,9 +150,8 @@ export class EchoEstimator {
     // Only a leak a voice detector could hear matters: the copy's share of the newest 150 ms
     // (correlation² of the microphone's energy) must be audible.
     const frames = 15;
-    let micEnergy = 0;
-    for (let k = 0; k < frames; k++) micEnergy += 10 ** ((this.mic[(newest - k + size) % size] as number) / 10);
-    const audible = 10 ** (this.o.audibleDb / 10) * frames;
+    const micEnergy = this.recentMicEnergy(frames);
+    const audible = this.audibleEnergy(frames);
     if (micEnergy < audible) return false;
     // The best delay, ±1 frame, over the newest 150 ms: about 0.8 M multiply-adds, once per chunk.
     const perFrame = this.frame;
@@ -173,13 +172,23 @@ export class EchoEstimator {
     const size = this.size;
     const newest = this.frames - 1;
     let active = 0;
-    let micEnergy = 0;
-    for (let k = 0; k < frames; k++) {
-      if ((this.ref[(newest - k - lag + size) % size] as number) > this.o.activeDb) active++;
-      micEnergy += 10 ** ((this.mic[(newest - k + size) % size] as number) / 10);
-    }
-    if (active < frames / 2 || micEnergy < 10 ** (this.o.audibleDb / 10) * frames) return null;
+    for (let k = 0; k < frames; k++) if ((this.ref[(newest - k - lag + size) % size] as number) > this.o.activeDb) active++;
+    if (active < frames / 2 || this.recentMicEnergy(frames) < this.audibleEnergy(frames)) return null;
     return this.waveform.correlation(lag * this.frame, frames * this.frame, this.frame) >= minCorrelation;
+  }
+
+  /** Summed mean-square energy of the newest `frames` microphone frames. */
+  private recentMicEnergy(frames: number): number {
+    const size = this.size;
+    const newest = this.frames - 1;
+    let energy = 0;
+    for (let k = 0; k < frames; k++) energy += 10 ** ((this.mic[(newest - k + size) % size] as number) / 10);
+    return energy;
+  }
+
+  /** The least {@link recentMicEnergy} over `frames` that a voice detector could hear. */
+  private audibleEnergy(frames: number): number {
+    return 10 ** (this.o.audibleDb / 10) * frames;
   }
 
   /** The estimate over the last window, or null when the NPC said too little to tell. */
