@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { RingBuffer } from '../../src/plugin/audio/ring-buffer.ts';
 import { NpcVoiceError } from '../../src/plugin/errors.ts';
@@ -82,6 +83,50 @@ describe('RingBuffer', () => {
     ring.peek(3, out);
     expect(Array.from(out)).toEqual([3, 4, 5, 6, 2]);
     expect(ring.unread()).toBe(7);
+  });
+
+  it('a reader lapped by a writer on another thread never returns a torn sample, and counts every one it skips', async () => {
+    // The writer races ahead of a reader whose ring is tiny: reads are lapped, and often lapped
+    // again while they copy. Samples carry their own position, so any torn one would show.
+    const ring = RingBuffer.create(64, { shared: true });
+    const total = 4_000_000; // exact in float32
+    const worker = new Worker(new URL('../support/ring-writer.worker.mjs', import.meta.url), {
+      workerData: { storage: ring.storage, total, block: 50 }, // total is a multiple of block
+    });
+    const done = new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    let finished = false;
+    void done.then(() => {
+      finished = true;
+    });
+    const out = new Float32Array(64);
+    let expected = 0;
+    let reads = 0;
+    let tornOrLapped = 0;
+    const check = () => {
+      const lostBefore = ring.lostSamples;
+      const got = ring.read(out);
+      // Everything before the first returned sample was counted as lost, nothing more or less.
+      expected += ring.lostSamples - lostBefore;
+      if (ring.lostSamples > lostBefore) tornOrLapped++;
+      if (got === 0) return;
+      reads++;
+      expect(out[0]).toBe(expected);
+      for (let i = 1; i < got; i++) expect(out[i]).toBe(expected + i);
+      expected += got;
+    };
+    while (!finished) {
+      check();
+      await new Promise((r) => setImmediate(r));
+    }
+    check();
+    await worker.terminate();
+    expect(expected).toBe(total);
+    expect(expected - ring.lostSamples).toBeGreaterThan(0);
+    expect(reads).toBeGreaterThan(10);
+    expect(tornOrLapped).toBeGreaterThan(0);
   });
 
   it('two views of one shared storage are the two ends of the same ring', () => {

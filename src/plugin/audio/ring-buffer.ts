@@ -5,14 +5,16 @@ import { NpcVoiceError } from '../errors.js';
  * `new RingBuffer(storage)` there to get the other end of the same ring.
  */
 export interface RingBufferStorage {
-  /** Header (two int32 positions) followed by `capacity` float32 samples. */
+  /** Header (int32 write, read and claimed positions, one spare) followed by `capacity` float32 samples. */
   readonly buffer: SharedArrayBuffer | ArrayBuffer;
   readonly capacity: number;
 }
 
-const HEADER_INTS = 4; // write, read, spare, spare (16 bytes keeps the samples 16-byte aligned)
+const HEADER_INTS = 4; // write, read, claim, spare (16 bytes keeps the samples 16-byte aligned)
 const WRITE = 0;
 const READ = 1;
+/** Where the write in progress will end: stored before the writer touches a sample, so a reader knows what may be torn. */
+const CLAIM = 2;
 const HEADER_BYTES = HEADER_INTS * Int32Array.BYTES_PER_ELEMENT;
 const MAX_CAPACITY = 2 ** 28; // 1 GiB of samples; keeps modulus ≥ 8 × capacity
 
@@ -135,8 +137,10 @@ export class RingBuffer {
     const w = this.writePosition;
     // Only the last `capacity` samples can survive; earlier ones would be overwritten at once.
     const skip = count > this.capacity ? count - this.capacity : 0;
+    const next = this.advance(w, count);
+    Atomics.store(this.header, CLAIM, next);
     this.copyIn(src, start + skip, end, this.advance(w, skip));
-    Atomics.store(this.header, WRITE, this.advance(w, count));
+    Atomics.store(this.header, WRITE, next);
     return count;
   }
 
@@ -149,8 +153,10 @@ export class RingBuffer {
     const count = Math.min(end - start, space);
     if (count <= 0) return 0;
     const w = this.writePosition;
+    const next = this.advance(w, count);
+    Atomics.store(this.header, CLAIM, next);
     this.copyIn(src, start, start + count, w);
-    Atomics.store(this.header, WRITE, this.advance(w, count));
+    Atomics.store(this.header, WRITE, next);
     return count;
   }
 
@@ -175,7 +181,8 @@ export class RingBuffer {
     }
     this.copyOut(r, dst, start, count);
     // The writer may have lapped us while we copied (overwrite mode, other thread): anything it
-    // reached is torn, so drop that prefix rather than hand it out.
+    // reached — or has claimed and may be writing now — is torn, so drop that prefix rather than
+    // hand it out.
     const torn = this.tornSince(r);
     if (torn > 0) {
       const keep = count > torn ? count - torn : 0;
@@ -205,7 +212,7 @@ export class RingBuffer {
   }
 
   private tornSince(r: number): number {
-    const unread = this.distance(this.writePosition, r);
+    const unread = this.distance(Atomics.load(this.header, CLAIM), r);
     return unread > this.capacity ? unread - this.capacity : 0;
   }
 

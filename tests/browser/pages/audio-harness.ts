@@ -110,6 +110,10 @@ const harness = {
     const ctx = await context();
     const clip = await Microphone.start({ audioContext: ctx, transport: opts.transport, lengthSec: 0.25 });
     await sleep(opts.stallMs);
+    // Freeze the writer before reading: over shared memory the worklet keeps writing while we
+    // copy, and the ring rightly drops the prefix it tears (a quantum or so) — which would make
+    // the exact counts below a race. The torn-read path has its own test (ring-buffer unit tests).
+    await ctx.suspend();
     const buf = new Float32Array(clip.lengthSamples);
     const read = clip.read(buf);
     const result = { read, lost: clip.lostSamples, lengthSamples: clip.lengthSamples, total: clip.totalSamples };
