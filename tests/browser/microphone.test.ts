@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Resampler } from '../../src/plugin/audio/resampler.ts';
 import { launchTestBrowser } from '../support/chromium.ts';
-import { alignedCorrelation, dominantFrequency, rms } from '../support/signal.ts';
+import { alignedCorrelation, dominantFrequency, rms, windowedCorrelations } from '../support/signal.ts';
 import { readWav } from '../support/wav.ts';
 
 const baseUrl = inject('baseUrl');
@@ -70,7 +70,9 @@ describe('Microphone clip with a fake microphone speaking', () => {
   let browser: Browser;
   let reference: Float32Array;
   beforeAll(async () => {
-    // Played once per capture from its start (its padding keeps the head and tail silent).
+    // Played once per capture from its start (its padding keeps the head and tail silent; the head
+    // is long enough for the capture to settle — with 0.5 s its first 0.7 s of speech came out
+    // garbled in 1 run in 5).
     browser = await launchTestBrowser({ microphoneWav: fixtures.speech, noLoop: true });
     const wav = readWav(fixtures.speech);
     reference = new Resampler(wav.sampleRate, 16000).process(wav.samples);
@@ -78,7 +80,7 @@ describe('Microphone clip with a fake microphone speaking', () => {
   afterAll(async () => browser?.close());
 
   for (const transport of transports) {
-    it(`matches the speech resampled to 16 kHz (correlation ≥ 0.9 after alignment, ${transport} path)`, async () => {
+    it(`matches the speech resampled to 16 kHz (correlation ≥ 0.9 in 9 of 10 aligned 100 ms windows, ${transport} path)`, async () => {
       const page = await openHarness(browser, transport);
       const seconds = reference.length / 16000 + 0.5;
       const result = await page.evaluate(({ t, s }) => window.harness.recordMicrophone({ seconds: s, transport: t }), {
@@ -92,7 +94,16 @@ describe('Microphone clip with a fake microphone speaking', () => {
       // Capture starts a little after the file does: align, then compare sample by sample.
       const { correlation, lag } = alignedCorrelation(recorded, reference, 16000);
       expect(Math.abs(lag)).toBeLessThan(16000);
-      expect(correlation).toBeGreaterThanOrEqual(0.9);
+      // Sample by sample, window by window: Chromium's fake device can slip a few ms under load
+      // (CI once saw 0.69 overall), so each 100 ms of speech is re-aligned within ±5 ms. Our
+      // resampling or a torn or dropped chunk would spoil windows; a device slip spoils at most one.
+      const windows = windowedCorrelations(recorded, reference, lag, 1600, 80);
+      const good = windows.filter((c) => c >= 0.9).length;
+      expect(windows.length).toBeGreaterThan(10);
+      expect(
+        good / windows.length,
+        `overall ${correlation.toFixed(3)}, windows ${windows.map((c) => c.toFixed(2)).join(' ')}`,
+      ).toBeGreaterThanOrEqual(0.9);
     });
   }
 });

@@ -42,7 +42,7 @@ export async function makeFixtures(): Promise<Fixtures> {
 
   const speechPath = join(FIXTURE_DIR, 'speech.wav');
   const sentence = await speech16k('Hello there, guard. Could you please open the gate for me?');
-  writeWav(speechPath, to48k(concat(silence16k(0.5), sentence, silence16k(1.5))), FIXTURE_RATE);
+  writeWav(speechPath, to48k(concat(silence16k(1.5), sentence, silence16k(1.5))), FIXTURE_RATE);
 
   const pluginMic = join(FIXTURE_DIR, 'plugin-mic.wav');
   writeWav(pluginMic, to48k(concat(silence16k(4), await speech16k('Good evening. May I come in?'), silence16k(3))), FIXTURE_RATE);

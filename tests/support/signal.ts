@@ -96,6 +96,36 @@ export function correlationAt(a: ArrayLike<number>, b: ArrayLike<number>, lag: n
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
 }
 
+/**
+ * After a global alignment `lag` (as from {@link alignedCorrelation}), the best correlation of each
+ * `window`-sample stretch of `b` that carries sound, each re-aligned within ±`slack` samples — so a
+ * timing slip of the capture device shifts what follows instead of ruining the whole comparison.
+ */
+export function windowedCorrelations(a: ArrayLike<number>, b: ArrayLike<number>, lag: number, window: number, slack: number): number[] {
+  const out: number[] = [];
+  const quiet = 1e-4 * window; // sum of squares of a −40 dBFS stretch
+  for (let start = 0; start + window <= b.length; start += window) {
+    let sbb = 0;
+    for (let i = start; i < start + window; i++) sbb += (b[i] as number) ** 2;
+    if (sbb < quiet) continue;
+    let best = -1;
+    for (let d = -slack; d <= slack; d++) {
+      const off = start + lag + d;
+      if (off < 0 || off + window > a.length) continue;
+      let sab = 0;
+      let saa = 0;
+      for (let i = 0; i < window; i++) {
+        const va = a[off + i] as number;
+        sab += va * (b[start + i] as number);
+        saa += va * va;
+      }
+      if (saa > 0) best = Math.max(best, sab / Math.sqrt(saa * sbb));
+    }
+    out.push(best);
+  }
+  return out;
+}
+
 export function indexOfFirstAbove(x: ArrayLike<number>, threshold: number, from = 0): number {
   for (let i = from; i < x.length; i++) if (Math.abs(x[i] as number) > threshold) return i;
   return -1;
