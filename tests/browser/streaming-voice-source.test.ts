@@ -94,6 +94,35 @@ describe.each(transports)('StreamingVoiceSource (%s path)', (transport) => {
     expect(after).toBeGreaterThan(0);
   });
 
+  it('pause() silences within 10 ms and keeps the queue; resume() plays on from the same sample; both without a click', async () => {
+    const page = await openHarness(transport);
+    const r = await page.evaluate((t) => window.harness.pauseMidway({ transport: t }), transport);
+    await page.close();
+    const pauseAt = (r.marks.pause as number) - r.startFrame;
+    const resumeAt = (r.marks.resume as number) - r.startFrame;
+    expect(resumeAt - pauseAt).toBeGreaterThan(r.rate * 0.3);
+    // Silent from the pause until the resume (its mark lands a little after it takes effect), and the queue waited.
+    const lastLoud = indexOfLastAbove(r.samples.slice(0, resumeAt - Math.round(r.rate * 0.05)), 1e-4);
+    expect(lastLoud - pauseAt).toBeLessThanOrEqual(r.rate * 0.01);
+    expect(r.stillPaused).toBe(true);
+    expect(r.playedLater).toBe(r.playedPaused);
+    expect(r.bufferedPaused).toBeGreaterThan(400);
+    expect(r.bufferedLater).toBeCloseTo(r.bufferedPaused, 0);
+    // It plays on after the resume, and all of the second of tone is played: nothing was dropped.
+    expect(indexOfFirstAbove(r.samples, 0.1, resumeAt - Math.round(r.rate * 0.05))).toBeLessThan(resumeAt + r.rate * 0.02);
+    expect(r.playedEnd).toBe(r.rate);
+    // Click-free both ways: no step bigger than the tone itself makes.
+    const maxStep = 0.5 * 2 * Math.PI * (440 / r.rate) * 1.2;
+    for (const at of [pauseAt, resumeAt]) {
+      for (let i = Math.max(1, at - Math.round(r.rate * 0.05)); i < at + r.rate * 0.02; i++) {
+        expect(Math.abs((r.samples[i] as number) - (r.samples[i - 1] as number)), `step at ${i - at}`).toBeLessThan(maxStep);
+      }
+    }
+    // clear() ends a pause: what is enqueued after it plays.
+    expect(r.pausedAfterClear).toBe(false);
+    expect(r.playedAfterClear).toBeGreaterThanOrEqual(Math.round(0.2 * r.rate));
+  });
+
   it('destroy() stops the worklet, the pump timer and listeners; enqueue then throws a typed error', async () => {
     const page = await openHarness(transport);
     const r = await page.evaluate((t) => window.harness.destroyVoice({ transport: t }), transport);

@@ -107,6 +107,7 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
   private lastDrained = 0;
   private lastUnderruns = 0;
   private destroyed = false;
+  private pausedValue = false;
 
   /**
    * Loads the worklet (once per context) and builds a source. Connect it with {@link connect}.
@@ -212,7 +213,8 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
 
   /**
    * Silences the voice now (barge-in): the audio thread fades the current quantum out (≤ 5 ms)
-   * and drops everything queued so far. Speech enqueued afterwards plays normally.
+   * and drops everything queued so far. Speech enqueued afterwards plays normally (a
+   * {@link pause} ends here too).
    */
   clear(): void {
     this.assertAlive();
@@ -229,6 +231,43 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
       this.post({ type: 'clear' });
       this.consumedPos = this.writePos; // everything posted so far is gone
     }
+    this.setPaused(false); // after the clear, so the audio thread never plays on into the dropped queue
+  }
+
+  /**
+   * Holds the voice where it is: the audio thread fades out (≤ 3 ms) and plays silence, and
+   * everything queued waits, still counted in {@link bufferedMs}. {@link resume} plays on from
+   * the same sample; {@link clear} drops the queue and plays on. The plugin pauses the NPC the
+   * moment the player takes the floor, before the service confirms the barge-in.
+   *
+   * @example
+   * ```ts
+   * voice.pause();                       // the player started talking over her
+   * live.on('interrupted', () => voice.clear());
+   * setTimeout(() => voice.resume(), 800); // nobody confirmed it: play on
+   * ```
+   * @throws {@link NpcVoiceError} `destroyed` after {@link destroy}.
+   */
+  pause(): void {
+    this.setPaused(true);
+  }
+
+  /** Plays on after {@link pause}, faded in. No effect when not paused. */
+  resume(): void {
+    this.setPaused(false);
+  }
+
+  /** True between {@link pause} and {@link resume} (or {@link clear}). */
+  get paused(): boolean {
+    return this.pausedValue;
+  }
+
+  private setPaused(paused: boolean): void {
+    this.assertAlive();
+    if (paused === this.pausedValue) return;
+    this.pausedValue = paused;
+    if (this.ring) Atomics.store(this.control, Slot.Paused, paused ? 1 : 0);
+    else this.post({ type: 'pause', paused });
   }
 
   /** Milliseconds of speech queued and not yet played. */

@@ -239,6 +239,63 @@ const harness = {
     return result;
   },
 
+  /** Plays a tone, pauses mid-way, resumes: silent at once, nothing lost, no click either way. */
+  async pauseMidway(opts: { transport: Transport }) {
+    const ctx = await context();
+    const rec = new Recorder(ctx);
+    const voice = await StreamingVoiceSource.create(ctx, { transport: opts.transport, prebufferMs: 50 });
+    voice.connect(rec.node);
+    const tone = new Float32Array(24000);
+    for (let i = 0; i < tone.length; i++) tone[i] = 0.5 * Math.sin((2 * Math.PI * 440 * i) / 24000);
+    voice.enqueue(tone);
+    voice.end();
+    await sleep(400);
+    const pauseMark = rec.mark('pause');
+    voice.pause();
+    await pauseMark;
+    await sleep(100); // let the stats of the message path catch up with the pause
+    voice.update();
+    const bufferedPaused = voice.bufferedMs;
+    const playedPaused = voice.playedFrames;
+    await sleep(300);
+    voice.update();
+    const bufferedLater = voice.bufferedMs;
+    const playedLater = voice.playedFrames;
+    const stillPaused = voice.paused;
+    const resumeMark = rec.mark('resume');
+    voice.resume();
+    await resumeMark;
+    await sleep(900);
+    voice.update();
+    const playedEnd = voice.playedFrames;
+    // A pause ends with clear() too: the queue goes, new speech plays.
+    voice.enqueue(tone);
+    await sleep(200);
+    voice.pause();
+    voice.clear();
+    const pausedAfterClear = voice.paused;
+    voice.enqueue(tone.subarray(0, 4800));
+    voice.end();
+    await sleep(400);
+    voice.update();
+    const recording = await rec.stop();
+    const result = {
+      ...recording,
+      rate: ctx.sampleRate,
+      bufferedPaused,
+      bufferedLater,
+      playedPaused,
+      playedLater,
+      stillPaused,
+      playedEnd,
+      pausedAfterClear,
+      playedAfterClear: voice.playedFrames - playedEnd,
+    };
+    voice.destroy();
+    await ctx.close();
+    return result;
+  },
+
   /** destroy() stops the worklet, disconnects, stops timers and listeners. */
   async destroyVoice(opts: { transport: Transport }) {
     const ctx = await context();

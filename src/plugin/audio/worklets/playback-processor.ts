@@ -7,6 +7,8 @@ import { type MainToPlayback, type PlaybackProcessorOptions, PlaybackState, type
  * ring, starting once `prebufferFrames` are waiting (or the utterance is complete), plays silence
  * and counts an underrun when starved mid-utterance, and on clear() fades the current quantum out
  * (at most `fadeFrames`) and drops everything queued before the clear — never what came after.
+ * While paused it fades out the same way and plays silence, keeping the queue (and the
+ * prebuffer state) for when it plays on, faded in.
  *
  * The same code runs both transports: with shared memory the main thread writes the ring and the
  * control block directly; otherwise its messages are applied here to a private ring and block.
@@ -28,6 +30,8 @@ export class PlaybackProcessor extends AudioWorkletProcessor {
   private sinceStats = 0;
   private reportedQuiet = true;
   private disposed = false;
+  private paused = false;
+  private fadeIn = false;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
@@ -57,6 +61,9 @@ export class PlaybackProcessor extends AudioWorkletProcessor {
       case 'end':
         c[Slot.EndPos] = this.ring.writePosition;
         c[Slot.EndSeq] = (c[Slot.EndSeq] as number) + 1;
+        break;
+      case 'pause':
+        c[Slot.Paused] = msg.paused ? 1 : 0;
         break;
       case 'dispose':
         c[Slot.Dispose] = 1;
@@ -91,6 +98,17 @@ export class PlaybackProcessor extends AudioWorkletProcessor {
       this.endPos = -1;
       this.setState(PlaybackState.Idle);
     }
+    const paused = Atomics.load(c, Slot.Paused) === 1;
+    if (paused !== this.paused) {
+      this.paused = paused;
+      if (paused && this.state === PlaybackState.Playing && written === 0) {
+        // Fade out what is audible now (a cut is a click); the rest of the queue waits.
+        written = ring.read(out, 0, Math.min(this.fadeFrames, frames, ring.available()));
+        for (let i = 0; i < written; i++) out[i] = (out[i] as number) * (1 - (i + 1) / written);
+        c[Slot.Played] = ((c[Slot.Played] as number) + written) | 0;
+      }
+      this.fadeIn = !paused;
+    }
     const endSeq = Atomics.load(c, Slot.EndSeq);
     if (endSeq !== this.seenEnd) {
       this.seenEnd = endSeq;
@@ -104,7 +122,7 @@ export class PlaybackProcessor extends AudioWorkletProcessor {
       else if (available > 0) this.setState(PlaybackState.Buffering);
     }
 
-    if (this.state === PlaybackState.Playing && written === 0) {
+    if (this.state === PlaybackState.Playing && written === 0 && !this.paused) {
       // Never play past the end of the utterance into the next one without its own prebuffer.
       let want = frames;
       if (this.endPos >= 0) {
@@ -113,6 +131,12 @@ export class PlaybackProcessor extends AudioWorkletProcessor {
       }
       const got = ring.read(out, 0, want);
       written = got;
+      if (this.fadeIn && got > 0) {
+        // Back from a pause: fade in, as the pause faded out.
+        const n = Math.min(this.fadeFrames, got);
+        for (let i = 0; i < n; i++) out[i] = (out[i] as number) * ((i + 1) / n);
+        this.fadeIn = false;
+      }
       c[Slot.Played] = ((c[Slot.Played] as number) + got) | 0;
       if (got < frames) {
         if (this.endPos >= 0 && ring.readPosition === this.endPos) {

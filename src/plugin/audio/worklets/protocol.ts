@@ -61,10 +61,12 @@ export const Slot = {
   Drained: 7,
   /** Main → worklet: set to 1 to stop processing for good. */
   Dispose: 8,
+  /** Main → worklet: 1 while paused (the queue waits, silence plays), 0 to play on. */
+  Paused: 9,
   /** Float32 slot: smoothed RMS of the output. */
-  Level: 9,
+  Level: 10,
 } as const;
-export const CONTROL_SLOTS = 10;
+export const CONTROL_SLOTS = 11;
 
 export const PlaybackState = { Idle: 0, Buffering: 1, Playing: 2 } as const;
 export type PlaybackState = (typeof PlaybackState)[keyof typeof PlaybackState];
@@ -73,6 +75,7 @@ export type MainToPlayback =
   | { readonly type: 'data'; readonly samples: Float32Array }
   | { readonly type: 'clear' }
   | { readonly type: 'end' }
+  | { readonly type: 'pause'; readonly paused: boolean }
   | { readonly type: 'dispose' };
 
 export type PlaybackToMain = {
