@@ -2,6 +2,7 @@ import * as Phaser from 'phaser';
 import { AudioChunker } from './audio/chunker.js';
 import type { DuckingOptions } from './audio/ducker.js';
 import { type EchoEstimate, EchoGuard, type EchoGuardOptions, type EchoMode, type EchoState } from './audio/echo-guard.js';
+import { FloorYield } from './audio/floor-yield.js';
 import { acquireMixer, type GameMixer, type HowlerLike } from './audio/game-mixer.js';
 import { Microphone, type MicrophoneClip } from './audio/microphone.js';
 import type { SpatialOptions } from './audio/spatial.js';
@@ -190,6 +191,8 @@ interface Active {
   bus: VoiceBus | null;
   lip: LipSync;
   guard: EchoGuard | null;
+  /** Pauses her voice the moment the guard gives the player the floor (local barge-in). */
+  floorYield: FloorYield | null;
   subs: Subscription[];
   sightTimer: ReturnType<typeof setInterval> | null;
 }
@@ -229,6 +232,8 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
   private onContextState: (() => void) | null = null;
   private gestureListening = false;
   private micLevelValue = 0;
+  /** The microphone RMS above which the echo guard calls it sound. */
+  private audibleLevel = 10 ** (-55 / 20);
   private readonly micChunk = new Float32Array(CHUNK);
   private readonly refChunk = new Float32Array(CHUNK);
   private readonly sendChunk = (chunk: Float32Array): void => this.onMicChunk(chunk);
@@ -322,6 +327,10 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     leaks: number;
     /** Short bursts sent as silence. */
     bursts: number;
+    /** Sound that lasted but stopped when she paused (her echo), sent as silence. */
+    falseAlarms: number;
+    /** Times her voice paused because the player took the floor; of those, how many the service confirmed and how many she played on after. */
+    yields: { paused: number; confirmed: number; resumed: number };
   } | null {
     const guard = this.active?.guard;
     if (!guard) return null;
@@ -334,6 +343,12 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
       held: guard.held,
       leaks: guard.leaks,
       bursts: guard.bursts,
+      falseAlarms: guard.falseAlarms,
+      yields: {
+        paused: this.active?.floorYield?.yields ?? 0,
+        confirmed: this.active?.floorYield?.confirmed ?? 0,
+        resumed: this.active?.floorYield?.resumed ?? 0,
+      },
     };
   }
 
@@ -489,6 +504,12 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
         this.measureMic(this.micChunk);
         active.guard.process(this.micChunk, this.refChunk, active.conversation.isTalking, this.sendGuarded);
       }
+      active.floorYield?.update(
+        active.guard.playerHasFloor,
+        this.micLevelValue > this.audibleLevel,
+        performance.now(),
+        active.guard.falseAlarms,
+      );
     } else {
       this.chunker?.pump(this.sendChunk);
     }
@@ -563,6 +584,7 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
       bus,
       lip: new LipSync(config.lipSync),
       guard: null,
+      floorYield: null,
       subs: [],
       sightTimer: null,
     };
@@ -604,14 +626,18 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
       if (active?.npc === npc && active.bus && this.clip.hasReference) {
         this.clip.connectReference(active.bus.output);
         const cancellerOn = this.clip.settings.echoCancellation ?? null;
+        // A voice that can pause lets the guard ask her to, before it believes sound is the player.
+        const probe = active.voice && (this.config.bargeIn ?? true) ? { probeMs: 360 } : {};
         active.guard = new EchoGuard(
           cancellerOn,
           (estimate, state) => {
             const holding = active.guard?.holding ?? false;
             this.emitter.fire('echo', { npc, state, holding, echoCancellation: cancellerOn, ...estimate });
           },
-          echo,
+          { ...probe, ...echo },
         );
+        this.audibleLevel = 10 ** ((echo.audibleDb ?? -55) / 20);
+        if (active.voice && (this.config.bargeIn ?? true)) active.floorYield = new FloorYield(active.voice);
       }
       this.clip.on('ended', ({ reason }) => {
         if (reason === 'track-ended') {

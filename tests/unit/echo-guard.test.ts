@@ -196,6 +196,89 @@ describe('EchoGuard', () => {
     expect(sent.filter((k) => k === SILENCED).length).toBeGreaterThan(0);
   });
 
+  /**
+   * Like `run`, but she pauses the moment the guard asks (playerHasFloor): from then on her
+   * reference is silent, `echoOf` (what of her reaches the mic) stops `echoTailChunks` later, and
+   * the player is heard as `player` instead of `playerWhileSheSpeaks` (what the canceller leaves).
+   * Returns what was sent, when she paused, and what the microphone heard.
+   */
+  function runPausing(guard: EchoGuard, echoOf: Float32Array, player: Float32Array, playerWhileSheSpeaks: Float32Array, ref: Float32Array) {
+    const echoTailChunks = 3;
+    const sent: number[] = [];
+    const heard = new Float32Array(ref.length);
+    let pausedAt = -1;
+    const send = (chunk: Float32Array): void => {
+      if (chunk.every((v) => v === 0)) sent.push(SILENCED);
+      else sent.push(index.get(chunk[0] as number) as number);
+    };
+    for (let i = 0, k = 0; i < ref.length; i += CHUNK, k++) {
+      const paused = pausedAt >= 0;
+      const m = (paused ? player : playerWhileSheSpeaks).slice(i, i + CHUNK);
+      if (!paused || k < pausedAt + echoTailChunks) for (let j = 0; j < m.length; j++) m[j] = (m[j] as number) + (echoOf[i + j] as number);
+      heard.set(m, i);
+      m[0] = Math.fround((k + 1) * 1e-6);
+      index.set(m[0] as number, k);
+      guard.process(m, paused ? new Float32Array(CHUNK) : ref.subarray(i, i + CHUNK), false, send);
+      if (!paused && guard.playerHasFloor) pausedAt = k + 1;
+    }
+    const loud = (k: number): boolean => rms(heard.subarray(k * CHUNK, (k + 1) * CHUNK)) > 10 ** (-55 / 20);
+    return { sent, pausedAt, loud };
+  }
+
+  it('auto with a probe: a long canceller slip asks her to pause, stops with her voice, and goes out as silence', () => {
+    const ref = add(
+      speechLike(6, 31),
+      speechLike(6, 33, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
+    );
+    // A slip of 300 ms at 3.5 s — long and loud enough to pass for a player — processed past
+    // recognition (her loudness, not her waveform); the rest is the canceller's faint residue.
+    const white = speechLike(6, 34, 1).map((v, i) => v + Math.sin(i * 2.1));
+    const echoOf = delayed(ref, 100, 1).map((v, i) => {
+      const t = i / RATE;
+      return t >= 3.5 && t < 3.8 ? 0.3 * (white[i] as number) * Math.abs(v) + 0.02 * (white[i] as number) : v * 1e-5;
+    });
+    const silence = new Float32Array(ref.length);
+    const probed = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const { sent, pausedAt, loud } = runPausing(probed, echoOf, silence, silence, ref);
+    expect(pausedAt).toBeGreaterThan(3.5 * 50); // she was asked to pause during the slip
+    expect(pausedAt).toBeLessThan(3.8 * 50);
+    expect(range(175, 190).filter(loud).length).toBeGreaterThan(5); // the slip was in the microphone
+    expect(sent.filter((k) => k >= 0 && loud(k))).toEqual([]); // nothing of it went out
+    expect([probed.falseAlarms, probed.playerHasFloor, probed.leaks]).toEqual([1, false, 0]);
+    // Without the probe the same slip takes the floor and goes out: the probe is what caught it.
+    const plain = new EchoGuard(true);
+    const slipLoud = (k: number): boolean => rms(echoOf.subarray(k * CHUNK, (k + 1) * CHUNK)) > 10 ** (-55 / 20);
+    expect(run(plain, echoOf, ref).filter((k) => k >= 0 && slipLoud(k)).length).toBeGreaterThan(5);
+  });
+
+  it('auto with a probe: a player talking over her (suppressed to −65 dBFS by the canceller) asks her to pause, talks on, and goes out whole, in order', async () => {
+    const ref = speechLike(6, 41);
+    const words = await playerSpeech16k('Excuse me, I need to tell you something important right now.');
+    const player = concat(silence16k(3), words).subarray(0, ref.length);
+    // While she plays, the canceller squeezes the player 40 dB down (to about −65 dBFS).
+    const squeezed = player.map((v) => v * 10 ** (-40 / 20));
+    const guard = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const { sent, pausedAt } = runPausing(guard, delayed(ref, 100, 1e-5), player, squeezed, ref);
+    const speaks = range(0, chunksIn(ref)).find((k) => rms(player.subarray(k * CHUNK, (k + 1) * CHUNK)) > 1e-3) as number;
+    expect(speaks).toBeGreaterThanOrEqual(3 * 50);
+    expect(pausedAt).toBeGreaterThan(speaks);
+    expect(pausedAt).toBeLessThan(speaks + 25); // asked within 500 ms: −60…−70 dBFS counts as sound here
+    expect([guard.falseAlarms, guard.leaks, guard.state]).toEqual([0, 0, 'cancelled']);
+    // Everything from the delay line (160 ms) before she was asked on goes out whole, in order,
+    // once; what the canceller let through earlier, in bits, went out as silence like any burst.
+    const from = pausedAt - 1 - 8;
+    expect(sent.filter((k) => k >= from)).toEqual(range(from, chunksIn(ref)));
+    // Without the probe, that faint player would not have had the floor while she spoke.
+    const plain = new EchoGuard(true);
+    const plainSent = run(plain, add(delayed(ref, 100, 1e-5), squeezed), ref);
+    expect(
+      plainSent
+        .filter((k) => k >= speaks && k < chunksIn(ref))
+        .every((k) => k === SILENCED || rms(squeezed.subarray(k * CHUNK, (k + 1) * CHUNK)) < 10 ** (-55 / 20)),
+    ).toBe(true);
+    await closeSpeech();
+  });
+
   it('auto: early in a line, while the canceller converges, a longer burst also goes out as silence; a player still gets through', async () => {
     // A first line to measure on, a pause, then the next line: its first 300 ms leak (loud, distorted).
     const first = add(speechLike(3, 31), speechLike(3, 32, 0.05));

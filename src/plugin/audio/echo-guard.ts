@@ -35,6 +35,15 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
   onsetMs?: number;
   /** After a leak, treat the echo as present for at least this long. @defaultValue 10000 */
   stickyMs?: number;
+  /**
+   * Ask her to pause before believing it is the player: when sound lasts, the guard first holds it
+   * and reports {@link EchoGuard.playerHasFloor} (the plugin pauses her voice on it), then listens
+   * this long. Echo — a canceller slipping — stops with her voice; a player talks on. Only then
+   * does anything go out (all of it, in order); if the sound stopped, it goes out as silence and
+   * {@link EchoGuard.falseAlarms} counts it. 0 turns the probe off (the sound goes out at once).
+   * For a guard whose voice can be paused. @defaultValue 0
+   */
+  probeMs?: number;
 }
 
 /** What the guard believes about the echo path. */
@@ -45,6 +54,12 @@ const CHUNK = 320;
 const FLOOR_RELEASE_CHUNKS = 20;
 /** The NPC starting again after a pause this long counts as an onset (see onsetTalkMs). */
 const ONSET_AFTER_PAUSE_MS = 250;
+/** During a probe, what the microphone hears this soon after she pauses may still be her echo. */
+const PROBE_SETTLE_MS = 160;
+/** …after that, this share of the chunks must be sound for it to be the player. */
+const PROBE_SOUND_SHARE = 0.3;
+/** With a probe, sound this loud counts towards the floor while she speaks, dBFS. */
+const PROBE_FLOOR_DB = -70;
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -72,6 +87,8 @@ export class EchoGuard {
   private readonly onsetChunks: number;
   private lineStart = Number.NEGATIVE_INFINITY; // chunk at which the NPC last started after a pause
   private readonly soundMeanSquare: number;
+  /** What counts as sound towards the floor: with a probe to catch mistakes, fainter sound. */
+  private readonly floorMeanSquare: number;
   private readonly stickyChunks: number;
   private readonly slots: Float32Array[];
   private readonly loud: Uint8Array;
@@ -79,6 +96,10 @@ export class EchoGuard {
   private fifoCount = 0;
   private loudInLine = 0;
   private floor = false; // the player has the floor: send as it comes
+  private readonly probeChunks: number;
+  private readonly probeSettleChunks: number;
+  private probing = -1; // chunks into the probe, or −1
+  private probeSound = 0;
   private quietRun = 0;
   private inBurst = false;
   private stateValue: EchoState = 'unknown';
@@ -92,6 +113,8 @@ export class EchoGuard {
   leaks = 0;
   /** Short bursts sent as silence. */
   bursts = 0;
+  /** Probes where the sound stopped once she paused (her echo, sent as silence). */
+  falseAlarms = 0;
 
   constructor(
     /** Whether the browser says its echo canceller is on for this track (null: unknown). */
@@ -109,7 +132,12 @@ export class EchoGuard {
     this.onsetChunks = Math.round((options.onsetMs ?? 700) / 20);
     this.soundMeanSquare = 10 ** ((options.audibleDb ?? -55) / 10);
     this.stickyChunks = Math.round((options.stickyMs ?? 10_000) / 20);
-    const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + 1;
+    this.probeChunks = Math.max(0, Math.round((options.probeMs ?? 0) / 20));
+    this.probeSettleChunks = Math.min(this.probeChunks - 1, Math.round(PROBE_SETTLE_MS / 20));
+    const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + this.probeChunks + 1;
+    // While she speaks, a canceller suppresses a player talking over her to −50…−70 dBFS in bursts
+    // (its residue of her stays near −110). With a probe, that is enough to ask her to pause.
+    this.floorMeanSquare = this.probeChunks > 0 ? Math.min(this.soundMeanSquare, 10 ** (PROBE_FLOOR_DB / 10)) : this.soundMeanSquare;
     const fifo = new Float32Array(slots * CHUNK);
     this.slots = Array.from({ length: slots }, (_, i) => fifo.subarray(i * CHUNK, (i + 1) * CHUNK));
     this.loud = new Uint8Array(slots);
@@ -130,6 +158,14 @@ export class EchoGuard {
     return this.estimator.msSinceActive <= hangover;
   }
 
+  /**
+   * True while the player has the floor over the NPC: sound that lasted got through the delay line
+   * while she spoke, and the microphone has not yet been quiet for 400 ms.
+   */
+  get playerHasFloor(): boolean {
+    return this.floor || this.probing >= 0;
+  }
+
   /** Whether the microphone is being held back now. */
   get holding(): boolean {
     if (this.mode === 'off' || !this.npcAudible) return false;
@@ -146,6 +182,10 @@ export class EchoGuard {
     this.chunks++;
     if (pausedMs >= ONSET_AFTER_PAUSE_MS && this.estimator.msSinceActive < 20) this.lineStart = this.chunks;
     if (this.chunks % this.everyChunks === 0 && this.estimator.msSinceActive <= 200) this.measure();
+    if (this.probing >= 0) {
+      this.probe(mic, pushToTalkHeld, send);
+      return;
+    }
     if (pushToTalkHeld || this.mode === 'off' || !this.npcAudible) {
       // The line empties: whole when the player holds the key or has the floor, else what is
       // still short sound in it (the tail of her echo) goes as silence.
@@ -172,7 +212,7 @@ export class EchoGuard {
       if (e) this.onEstimate(e, this.stateValue);
       return;
     }
-    const loud = meanSquare(mic) > this.soundMeanSquare;
+    const loud = meanSquare(mic) > this.floorMeanSquare;
     if (this.floor) {
       this.quietRun = loud ? 0 : this.quietRun + 1;
       if (this.quietRun >= FLOOR_RELEASE_CHUNKS) this.floor = false;
@@ -182,15 +222,44 @@ export class EchoGuard {
     this.enqueue(mic, loud);
     // Early in a line the canceller may still be converging: look further ahead, ask for longer sound.
     const onset = this.chunks - this.lineStart < this.onsetChunks;
-    while (this.fifoCount > (onset ? this.slots.length - 1 : this.delayChunks)) this.sendOldest(send, true);
+    while (this.fifoCount > (onset ? this.onsetTalkChunks : this.delayChunks)) this.sendOldest(send, true);
     // The floor goes to sound that is still going on and has lasted.
     if (loud && this.loudInLine >= this.talkChunks && (!onset || this.loudStretch() >= this.onsetTalkChunks)) {
-      // Sound that lasts: the player is talking. Everything goes, in order.
-      this.floor = true;
-      this.quietRun = 0;
-      this.inBurst = false;
-      this.flush(send);
+      // Sound that lasts: the player is talking. Everything goes, in order — or first, with a
+      // probe, she is asked to pause while the guard listens on.
+      if (this.probeChunks > 0) {
+        this.probing = 0;
+        this.probeSound = 0;
+        return;
+      }
+      this.takeFloor(send);
     }
+  }
+
+  private takeFloor(send: (chunk: Float32Array) => void): void {
+    this.probing = -1;
+    this.floor = true;
+    this.quietRun = 0;
+    this.inBurst = false;
+    this.flush(send);
+  }
+
+  /** One chunk of a probe: hold it; at the end, the player takes the floor, or it was her echo. */
+  private probe(mic: Float32Array, pushToTalkHeld: boolean, send: (chunk: Float32Array) => void): void {
+    const loud = meanSquare(mic) > this.soundMeanSquare;
+    this.enqueue(mic, loud);
+    if (++this.probing > this.probeSettleChunks && loud) this.probeSound++;
+    const talksOn = this.probeSound >= Math.ceil((this.probeChunks - this.probeSettleChunks) * PROBE_SOUND_SHARE);
+    if (pushToTalkHeld || (this.probing >= this.probeChunks && talksOn)) {
+      this.takeFloor(send);
+      return;
+    }
+    if (this.probing < this.probeChunks) return;
+    // The sound stopped with her voice: it was her echo. It goes out as silence.
+    this.probing = -1;
+    this.falseAlarms++;
+    this.inBurst = false;
+    while (this.fifoCount > 0) this.sendOldest(send, true);
   }
 
   private measure(): void {
