@@ -49,6 +49,12 @@ export const loopSuite: Suite = {
       const seen = await observed(demo);
       const selfInterruptions = seen.states.filter((s) => s.state === 'interrupted').length;
       const onLoss = seen.echo.map((e) => e.returnLossDb);
+      // Her pauses that the probe then found were her own echo (she played on ~⅓ s later).
+      const falsePauses = await demo.page.evaluate(
+        () =>
+          (window as unknown as { oakvale: { scene(): { npcVoice: { echoStatus: { falseAlarms: number } | null } } } }).oakvale.scene()
+            .npcVoice.echoStatus?.falseAlarms ?? 0,
+      );
       await demo.page.close();
 
       // 2. The player talks over her, 3. the player talks while she listens.
@@ -77,11 +83,22 @@ export const loopSuite: Suite = {
           unit: `of ${LINES} lines (user turns the emulator heard: ${after.speechTurns - before.speechTurns})`,
           target: '0',
         },
-        { metric: 'barge_in_ms_p50', value: median(bargeIns), unit: `ms (${TRIALS} trials, onset → NPC silent)`, target: '≤ 400 ms' },
+        {
+          metric: 'npc_false_pauses',
+          value: falsePauses,
+          unit: `of ${LINES} lines (she paused for her own echo, then played on)`,
+          target: '0',
+        },
+        {
+          metric: 'barge_in_ms_p50',
+          value: median(bargeIns),
+          unit: `ms (trials: ${bargeIns.join(', ')}; onset → NPC silent)`,
+          target: '≤ 400 ms',
+        },
         {
           metric: 'loop_voice_to_voice_ms_p50',
           value: median(voiceToVoice),
-          unit: `ms (${TRIALS} turns, 500 ms silence window included)`,
+          unit: `ms (turns: ${voiceToVoice.join(', ')}; 500 ms silence window included)`,
           target: '≤ 800 ms',
         },
         {

@@ -59,7 +59,7 @@ const PROBE_SETTLE_MS = 160;
 /** …after that, this share of the chunks must be sound for it to be the player. */
 const PROBE_SOUND_SHARE = 0.3;
 /** With a probe, sound this loud counts towards the floor while she speaks, dBFS. */
-const PROBE_FLOOR_DB = -70;
+const PROBE_FLOOR_DB = -80;
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -127,8 +127,12 @@ export class EchoGuard {
     this.hangoverMs = options.hangoverMs ?? 300;
     this.everyChunks = Math.max(1, Math.round((options.everyMs ?? 500) / 20));
     this.delayChunks = Math.max(0, Math.round((options.lookaheadMs ?? 160) / 20));
-    this.talkChunks = Math.min(Math.max(1, this.delayChunks), Math.max(1, Math.round((options.minTalkMs ?? 140) / 20)));
-    this.onsetTalkChunks = Math.max(this.talkChunks, Math.round((options.onsetTalkMs ?? 400) / 20));
+    // With a probe to catch mistakes, sound need not last as long before she is asked to pause.
+    const minTalkMs = options.minTalkMs ?? ((options.probeMs ?? 0) > 0 ? 100 : 140);
+    this.talkChunks = Math.min(Math.max(1, this.delayChunks), Math.max(1, Math.round(minTalkMs / 20)));
+    // With a probe, a slip at the start of a line costs her a short pause, not a cut: no onset rule.
+    const onsetTalkMs = options.onsetTalkMs ?? ((options.probeMs ?? 0) > 0 ? 0 : 400);
+    this.onsetTalkChunks = Math.max(this.talkChunks, Math.round(onsetTalkMs / 20));
     this.onsetChunks = Math.round((options.onsetMs ?? 700) / 20);
     this.soundMeanSquare = 10 ** ((options.audibleDb ?? -55) / 10);
     this.stickyChunks = Math.round((options.stickyMs ?? 10_000) / 20);
