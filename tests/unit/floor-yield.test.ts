@@ -3,6 +3,7 @@ import { FloorYield, type PausableVoice } from '../../src/plugin/audio/floor-yie
 
 class FakeVoice implements PausableVoice {
   paused = false;
+  bufferedMs = 2000;
   log: string[] = [];
   pause(): void {
     this.paused = true;
@@ -57,6 +58,15 @@ describe('FloorYield', () => {
     const y = new FloorYield(voice);
     drive(y, `01${'0'.repeat(100)}`, '1'.repeat(102));
     expect(voice.log).toEqual(['pause']);
+  });
+
+  it('does not pause a voice that has finished its line (her reply to the player must not wait)', () => {
+    const voice = new FakeVoice();
+    voice.bufferedMs = 0;
+    const y = new FloorYield(voice);
+    drive(y, '0111', '1111');
+    expect(voice.log).toEqual([]);
+    expect(y.yields).toBe(0);
   });
 
   it('does not pause a voice someone else paused', () => {

@@ -3,6 +3,8 @@ export interface PausableVoice {
   pause(): void;
   resume(): void;
   readonly paused: boolean;
+  /** Speech queued and not yet played, ms. */
+  readonly bufferedMs: number;
 }
 
 /** Options of {@link FloorYield}. */
@@ -72,7 +74,8 @@ export class FloorYield {
       this.pausedByUs = false;
       this.confirmed++;
     }
-    if (granted && !this.pausedByUs && !this.voice.paused) {
+    // Only a voice with something left to say pauses: one that has finished must not hold back her reply.
+    if (granted && !this.pausedByUs && !this.voice.paused && this.voice.bufferedMs > 0) {
       this.voice.pause();
       this.pausedByUs = true;
       this.yields++;
