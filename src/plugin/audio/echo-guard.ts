@@ -22,13 +22,13 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
    * …and sound at the microphone only goes out once it has lasted this long (within the
    * lookahead): a player taking the floor talks on, while a canceller re-locking after the output
    * delay moves lets through bursts of a tenth of a second or so. Shorter bursts are sent as
-   * silence. @defaultValue 140
+   * silence. With a probe ({@link EchoGuardOptions.probeMs}), sound down to −80 dBFS counts. @defaultValue 140, or 120 with a probe
    */
   minTalkMs?: number;
   /**
    * …except in the first {@link EchoGuardOptions.onsetMs} of the NPC speaking after a pause (¼ s), when
    * echo cancellers (re-)converge and let through longer bursts: then the sound must also have
-   * been going on this long, and still be. @defaultValue 400
+   * been going on this long, and still be. @defaultValue 400, or none with a probe
    */
   onsetTalkMs?: number;
   /** See {@link EchoGuardOptions.onsetTalkMs}. @defaultValue 700 */
@@ -128,7 +128,7 @@ export class EchoGuard {
     this.everyChunks = Math.max(1, Math.round((options.everyMs ?? 500) / 20));
     this.delayChunks = Math.max(0, Math.round((options.lookaheadMs ?? 160) / 20));
     // With a probe to catch mistakes, sound need not last as long before she is asked to pause.
-    const minTalkMs = options.minTalkMs ?? ((options.probeMs ?? 0) > 0 ? 100 : 140);
+    const minTalkMs = options.minTalkMs ?? ((options.probeMs ?? 0) > 0 ? 120 : 140);
     this.talkChunks = Math.min(Math.max(1, this.delayChunks), Math.max(1, Math.round(minTalkMs / 20)));
     // With a probe, a slip at the start of a line costs her a short pause, not a cut: no onset rule.
     const onsetTalkMs = options.onsetTalkMs ?? ((options.probeMs ?? 0) > 0 ? 0 : 400);
