@@ -58,6 +58,17 @@ async function context(sampleRate?: number): Promise<AudioContext> {
   return ctx;
 }
 
+/** A voice (50 ms prebuffer) playing into a recorder, and `seconds` of a 0.5 · 440 Hz tone at 24 kHz to give it. */
+async function recordedVoice(transport: Transport, seconds: number) {
+  const ctx = await context();
+  const rec = new Recorder(ctx);
+  const voice = await StreamingVoiceSource.create(ctx, { transport, prebufferMs: 50 });
+  voice.connect(rec.node);
+  const tone = new Float32Array(24000 * seconds);
+  for (let i = 0; i < tone.length; i++) tone[i] = 0.5 * Math.sin((2 * Math.PI * 440 * i) / 24000);
+  return { ctx, rec, voice, tone };
+}
+
 const harness = {
   isolated: () => globalThis.crossOriginIsolated,
 
@@ -211,12 +222,7 @@ const harness = {
 
   /** Plays a tone, calls clear() mid-way, records: how fast and how smoothly it falls silent. */
   async clearMidway(opts: { transport: Transport }) {
-    const ctx = await context();
-    const rec = new Recorder(ctx);
-    const voice = await StreamingVoiceSource.create(ctx, { transport: opts.transport, prebufferMs: 50 });
-    voice.connect(rec.node);
-    const tone = new Float32Array(24000 * 2);
-    for (let i = 0; i < tone.length; i++) tone[i] = 0.5 * Math.sin((2 * Math.PI * 440 * i) / 24000);
+    const { ctx, rec, voice, tone } = await recordedVoice(opts.transport, 2);
     voice.enqueue(tone);
     await sleep(500);
     const levelWhilePlaying = voice.level;
@@ -241,12 +247,7 @@ const harness = {
 
   /** Plays a tone, pauses mid-way, resumes: silent at once, nothing lost, no click either way. */
   async pauseMidway(opts: { transport: Transport }) {
-    const ctx = await context();
-    const rec = new Recorder(ctx);
-    const voice = await StreamingVoiceSource.create(ctx, { transport: opts.transport, prebufferMs: 50 });
-    voice.connect(rec.node);
-    const tone = new Float32Array(24000);
-    for (let i = 0; i < tone.length; i++) tone[i] = 0.5 * Math.sin((2 * Math.PI * 440 * i) / 24000);
+    const { ctx, rec, voice, tone } = await recordedVoice(opts.transport, 1);
     voice.enqueue(tone);
     voice.end();
     await sleep(400);
