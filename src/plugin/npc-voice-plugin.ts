@@ -500,9 +500,16 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     if (!active) return;
     const clip = this.clip;
     if (clip?.hasReference && active.guard) {
+      const guard = active.guard;
       while (clip.readPair(this.micChunk, this.refChunk)) {
         this.measureMic(this.micChunk);
-        active.guard.process(this.micChunk, this.refChunk, active.conversation.isTalking, this.sendGuarded);
+        const hadFloor = guard.playerHasFloor;
+        guard.process(this.micChunk, this.refChunk, active.conversation.isTalking, this.sendGuarded);
+        if (hadFloor || !guard.playerHasFloor) continue;
+        // The floor, mid-batch: she pauses now, not after the rest of a late frame's backlog, and
+        // the guard's probe learns how much of that backlog was captured before she did.
+        active.floorYield?.update(true, this.micLevelValue > this.audibleLevel, performance.now(), guard.falseAlarms);
+        guard.voiceStopped(Math.floor(clip.available() / CHUNK));
       }
       active.floorYield?.update(
         active.guard.playerHasFloor,

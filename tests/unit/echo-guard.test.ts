@@ -200,10 +200,19 @@ describe('EchoGuard', () => {
    * Like `run`, but she pauses the moment the guard asks (playerHasFloor): from then on her
    * reference is silent, `echoOf` (what of her reaches the mic) stops `echoTailChunks` later, and
    * the player is heard as `player` instead of `playerWhileSheSpeaks` (what the canceller leaves).
+   * With `late`, the game's frame came that many chunks late: those were captured before she
+   * paused, so her echo goes on that much longer (`tell`: the guard is told, as the plugin does).
    * Returns what was sent, when she paused, and what the microphone heard.
    */
-  function runPausing(guard: EchoGuard, echoOf: Float32Array, player: Float32Array, playerWhileSheSpeaks: Float32Array, ref: Float32Array) {
-    const echoTailChunks = 3;
+  function runPausing(
+    guard: EchoGuard,
+    echoOf: Float32Array,
+    player: Float32Array,
+    playerWhileSheSpeaks: Float32Array,
+    ref: Float32Array,
+    { late = 0, tell = true } = {},
+  ) {
+    const echoTailChunks = 3 + late;
     const sent: number[] = [];
     const heard = new Float32Array(ref.length);
     let pausedAt = -1;
@@ -219,7 +228,10 @@ describe('EchoGuard', () => {
       m[0] = Math.fround((k + 1) * 1e-6);
       index.set(m[0] as number, k);
       guard.process(m, paused ? new Float32Array(CHUNK) : ref.subarray(i, i + CHUNK), false, send);
-      if (!paused && guard.playerHasFloor) pausedAt = k + 1;
+      if (!paused && guard.playerHasFloor) {
+        pausedAt = k + 1;
+        if (tell) guard.voiceStopped(late);
+      }
     }
     const loud = (k: number): boolean => rms(heard.subarray(k * CHUNK, (k + 1) * CHUNK)) > 10 ** (-55 / 20);
     return { sent, pausedAt, loud };
@@ -249,6 +261,28 @@ describe('EchoGuard', () => {
     const plain = new EchoGuard(true);
     const slipLoud = (k: number): boolean => rms(echoOf.subarray(k * CHUNK, (k + 1) * CHUNK)) > 10 ** (-55 / 20);
     expect(run(plain, echoOf, ref).filter((k) => k >= 0 && slipLoud(k)).length).toBeGreaterThan(5);
+  });
+
+  it('auto with a probe: after a late frame, the probe listens only once the chunks captured before she paused have gone by', () => {
+    const ref = speechLike(6, 51);
+    // The canceller fails from 3.5 s on: her echo is loud until she pauses, and for as long after
+    // as the frame was late (12 chunks, 240 ms) plus the echo path; processed past recognition.
+    const white = speechLike(6, 52, 1).map((v, i) => v + Math.sin(i * 2.1));
+    const echoOf = delayed(ref, 100, 1).map((v, i) =>
+      i / RATE >= 3.5 ? 0.3 * (white[i] as number) * Math.abs(v) + 0.02 * (white[i] as number) : v * 1e-5,
+    );
+    const silence = new Float32Array(ref.length);
+    const told = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const { sent, pausedAt, loud } = runPausing(told, echoOf, silence, silence, ref, { late: 12 });
+    expect(pausedAt).toBeGreaterThan(3.5 * 50);
+    expect(range(pausedAt, pausedAt + 15).filter(loud).length).toBeGreaterThan(10); // her echo went on
+    expect(sent.filter((k) => k >= 0 && loud(k))).toEqual([]); // and none of it went out
+    expect([told.falseAlarms, told.playerHasFloor]).toEqual([1, false]);
+    // Counting from the chunk that started it, the probe hears her late echo and takes it for the player.
+    const untold = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const blind = runPausing(untold, echoOf, silence, silence, ref, { late: 12, tell: false });
+    expect(blind.sent.filter((k) => k >= 0 && blind.loud(k)).length).toBeGreaterThan(10);
+    expect(untold.falseAlarms).toBe(0);
   });
 
   it('auto with a probe: a player talking over her (suppressed to −65 dBFS by the canceller) asks her to pause, talks on, and goes out whole, in order', async () => {

@@ -37,8 +37,8 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
   stickyMs?: number;
   /**
    * Ask her to pause before believing it is the player: when sound lasts, the guard first holds it
-   * and reports {@link EchoGuard.playerHasFloor} (the plugin pauses her voice on it), then listens
-   * this long. Echo — a canceller slipping — stops with her voice; a player talks on. Only then
+   * and reports {@link EchoGuard.playerHasFloor} (the plugin pauses her voice on it and tells
+   * {@link EchoGuard.voiceStopped}), then listens this long. Echo — a canceller slipping — stops with her voice; a player talks on. Only then
    * does anything go out (all of it, in order); if the sound stopped, it goes out as silence and
    * {@link EchoGuard.falseAlarms} counts it. 0 turns the probe off (the sound goes out at once).
    * For a guard whose voice can be paused. @defaultValue 0
@@ -58,6 +58,8 @@ const ONSET_AFTER_PAUSE_MS = 250;
 const PROBE_SETTLE_MS = 160;
 /** …after that, this share of the chunks must be sound for it to be the player. */
 const PROBE_SOUND_SHARE = 0.3;
+/** A probe waits at most this long for chunks captured before she paused (a late frame), ms. */
+const PROBE_MAX_LATE_MS = 1000;
 /** With a probe, sound this loud counts towards the floor while she speaks, dBFS. */
 const PROBE_FLOOR_DB = -80;
 
@@ -98,7 +100,10 @@ export class EchoGuard {
   private floor = false; // the player has the floor: send as it comes
   private readonly probeChunks: number;
   private readonly probeSettleChunks: number;
+  private readonly probeMaxChunks: number;
   private probing = -1; // chunks into the probe, or −1
+  private probeSettleEnd = 0; // chunk of the probe from which her echo has stopped
+  private probeEnd = 0; // chunk of the probe at which it decides
   private probeSound = 0;
   private quietRun = 0;
   private inBurst = false;
@@ -138,7 +143,8 @@ export class EchoGuard {
     this.stickyChunks = Math.round((options.stickyMs ?? 10_000) / 20);
     this.probeChunks = Math.max(0, Math.round((options.probeMs ?? 0) / 20));
     this.probeSettleChunks = Math.min(this.probeChunks - 1, Math.round(PROBE_SETTLE_MS / 20));
-    const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + this.probeChunks + 1;
+    this.probeMaxChunks = this.probeChunks > 0 ? this.probeChunks + Math.round(PROBE_MAX_LATE_MS / 20) : 0;
+    const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + this.probeMaxChunks + 1;
     // While she speaks, a canceller suppresses a player talking over her to −50…−70 dBFS in bursts
     // (its residue of her stays near −110). With a probe, that is enough to ask her to pause.
     this.floorMeanSquare = this.probeChunks > 0 ? Math.min(this.soundMeanSquare, 10 ** (PROBE_FLOOR_DB / 10)) : this.soundMeanSquare;
@@ -234,10 +240,36 @@ export class EchoGuard {
       if (this.probeChunks > 0) {
         this.probing = 0;
         this.probeSound = 0;
+        this.probeSettleEnd = this.probeSettleChunks;
+        this.probeEnd = this.probeChunks;
         return;
       }
       this.takeFloor(send);
     }
+  }
+
+  /**
+   * Tells a probing guard that her voice stopped just now — paused for the player, or already
+   * finished — while `unreadChunks` microphone chunks captured before this moment are still to be
+   * fed. The probe then listens for the player only once those chunks and the echo path after
+   * them have gone by, however late the game's frame came (a frame of 300 ms holds a whole probe).
+   * Without this call, it counts from the chunk that started it.
+   *
+   * @example
+   * ```ts
+   * guard.process(mic, ref, false, send);
+   * if (guard.playerHasFloor && !voice.paused) {
+   *   voice.pause();
+   *   guard.voiceStopped(Math.floor(clip.available() / 320));
+   * }
+   * ```
+   */
+  voiceStopped(unreadChunks: number): void {
+    if (this.probing < 0) return;
+    const listen = this.probeChunks - this.probeSettleChunks;
+    const settleEnd = this.probing + Math.max(0, Math.ceil(unreadChunks)) + this.probeSettleChunks;
+    this.probeSettleEnd = Math.min(settleEnd, this.probeMaxChunks - listen);
+    this.probeEnd = this.probeSettleEnd + listen;
   }
 
   private takeFloor(send: (chunk: Float32Array) => void): void {
@@ -252,13 +284,13 @@ export class EchoGuard {
   private probe(mic: Float32Array, pushToTalkHeld: boolean, send: (chunk: Float32Array) => void): void {
     const loud = meanSquare(mic) > this.soundMeanSquare;
     this.enqueue(mic, loud);
-    if (++this.probing > this.probeSettleChunks && loud) this.probeSound++;
-    const talksOn = this.probeSound >= Math.ceil((this.probeChunks - this.probeSettleChunks) * PROBE_SOUND_SHARE);
-    if (pushToTalkHeld || (this.probing >= this.probeChunks && talksOn)) {
+    if (++this.probing > this.probeSettleEnd && loud) this.probeSound++;
+    const talksOn = this.probeSound >= Math.ceil((this.probeEnd - this.probeSettleEnd) * PROBE_SOUND_SHARE);
+    if (pushToTalkHeld || (this.probing >= this.probeEnd && talksOn)) {
       this.takeFloor(send);
       return;
     }
-    if (this.probing < this.probeChunks) return;
+    if (this.probing < this.probeEnd) return;
     // The sound stopped with her voice: it was her echo. It goes out as silence.
     this.probing = -1;
     this.falseAlarms++;
