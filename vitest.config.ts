@@ -39,8 +39,8 @@ export default defineConfig({
       {
         test: {
           name: 'loop',
-          // Headed Chromium on a real PulseAudio speaker → microphone loop (tests/support/acoustic-loop.ts).
-          // Run by `npm run test:loop`, not `npm test`: a clean-clone CI run still saw her cut herself off once in three lines (see README).
+          // Headed Chromium on a real PulseAudio speaker → microphone loop (tests/support/acoustic-loop.ts),
+          // last: it plays in real time on the same two cores. `npm run test:loop` runs it alone.
           sequence: { groupOrder: 3 },
           include: ['tests/loop/**/*.test.ts'],
           environment: 'node',

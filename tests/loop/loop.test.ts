@@ -6,6 +6,7 @@ import type { DemoDriver } from '../support/demo-driver.ts';
 import {
   bargeIn,
   emulatorStats,
+  guardReport,
   guardSpeaks,
   observed,
   openGuardOnLoop,
@@ -51,9 +52,9 @@ describe('on a real speaker → microphone loop (PulseAudio, headed Chromium und
     const seen = await observed(demo);
     expect(
       seen.states.filter((s) => s.state === 'interrupted'),
-      `let through loud: ${JSON.stringify(seen.loudSent)}`,
+      await guardReport(demo),
     ).toEqual([]);
-    expect(after.speechTurns - before.speechTurns).toBe(0);
+    expect(after.speechTurns - before.speechTurns, await guardReport(demo)).toBe(0);
     expect(
       await demo.page.evaluate(
         () =>
@@ -78,7 +79,7 @@ describe('on a real speaker → microphone loop (PulseAudio, headed Chromium und
     const seen = await observed(demo);
     expect(
       seen.states.filter((s) => s.state === 'interrupted'),
-      `let through loud: ${JSON.stringify(seen.loudSent)}`,
+      await guardReport(demo),
     ).toEqual([]);
     const echoes = seen.echo.filter((e) => e.echo);
     expect(echoes.length).toBeGreaterThan(0);

@@ -14,6 +14,8 @@ export interface Observed {
   /** Microphone chunks the echo guard let through loud (> −55 dBFS) while she was audible: [time, mic dB, reference dB, guard state]. */
   loudSent: [number, number, number, string][];
   echo: { state: string; echo: boolean; returnLossDb: number; holding: boolean; echoCancellation: boolean | null }[];
+  /** Each time the guard asked her to pause: [time, microphone chunks captured before she did and not yet read]. */
+  probes: [number, number][];
 }
 
 interface OakvalePage {
@@ -52,7 +54,7 @@ export async function openGuardOnLoop(
     const w = window as unknown as OakvalePage;
     const plugin = w.oakvale.scene().npcVoice;
     if (c) plugin.configure({ microphone: { constraints: c } });
-    w.observed = { states: [], echo: [], loudSent: [] };
+    w.observed = { states: [], echo: [], loudSent: [], probes: [] };
     plugin.on('state', (e) => w.observed.states.push({ t: Date.now(), state: e.state as string }));
     // Only the figures: the event also carries the NPC (and through it the whole game), which
     // Playwright would walk on every poll, freezing the page for seconds.
@@ -91,6 +93,7 @@ export async function openGuardOnLoop(
     // Watch what the guard lets through: a loud chunk sent while she is audible is echo or the player.
     type Guard = {
       process(m: Float32Array, r: Float32Array, p: boolean, s: (c: Float32Array) => void): void;
+      voiceStopped(unread: number): void;
       npcAudible: boolean;
       state: string;
     };
@@ -102,6 +105,11 @@ export async function openGuardOnLoop(
       let sum = 0;
       for (const v of x) sum += v * v;
       return Math.round(10 * Math.log10(sum / x.length + 1e-12));
+    };
+    const voiceStopped = guard.voiceStopped.bind(guard);
+    guard.voiceStopped = (unread: number) => {
+      w.observed.probes.push([Date.now(), unread]);
+      voiceStopped(unread);
     };
     const process = guard.process.bind(guard);
     guard.process = (mic: Float32Array, ref: Float32Array, ptt: boolean, send: (c: Float32Array) => void) =>
@@ -118,6 +126,20 @@ export async function openGuardOnLoop(
 
 export function observed(demo: DemoDriver): Promise<Observed> {
   return demo.page.evaluate(() => (window as unknown as OakvalePage).observed);
+}
+
+/**
+ * What to print when she was interrupted: what the guard let through loud, when it asked her to
+ * pause (and how late the frame was), and its counters.
+ */
+export async function guardReport(demo: DemoDriver): Promise<string> {
+  const seen = await observed(demo);
+  const status = await demo.page.evaluate(() => {
+    const s = (window as unknown as { oakvale: { scene(): { npcVoice: { echoStatus: object | null } } } }).oakvale.scene().npcVoice
+      .echoStatus;
+    return s && { ...s, estimate: undefined };
+  });
+  return `let through loud: ${JSON.stringify(seen.loudSent)}; asked her to pause (time, unread chunks): ${JSON.stringify(seen.probes)}; guard: ${JSON.stringify(status)}`;
 }
 
 export async function waitForState(demo: DemoDriver, state: string, timeoutMs = 20_000, since = 0): Promise<number> {
