@@ -12,7 +12,9 @@ export {
   type EchoMode,
   type EchoState,
 } from './audio/echo-guard.js';
+export { FloorYield, type FloorYieldOptions, type PausableVoice } from './audio/floor-yield.js';
 export { acquireMixer, type GameMixer, type HowlerLike, type SoundManagerLike } from './audio/game-mixer.js';
+export { GuardedUplink, type PairedSource } from './audio/guarded-uplink.js';
 export {
   type AudioTransport,
   Microphone,

@@ -4,6 +4,7 @@ import type { DuckingOptions } from './audio/ducker.js';
 import { type EchoEstimate, EchoGuard, type EchoGuardOptions, type EchoMode, type EchoState } from './audio/echo-guard.js';
 import { FloorYield } from './audio/floor-yield.js';
 import { acquireMixer, type GameMixer, type HowlerLike } from './audio/game-mixer.js';
+import { GuardedUplink } from './audio/guarded-uplink.js';
 import { Microphone, type MicrophoneClip } from './audio/microphone.js';
 import type { SpatialOptions } from './audio/spatial.js';
 import { StreamingVoiceSource } from './audio/streaming-voice-source.js';
@@ -193,6 +194,8 @@ interface Active {
   guard: EchoGuard | null;
   /** Pauses her voice the moment the guard gives the player the floor (local barge-in). */
   floorYield: FloorYield | null;
+  /** The microphone through the guard to the service. */
+  uplink: GuardedUplink | null;
   subs: Subscription[];
   sightTimer: ReturnType<typeof setInterval> | null;
 }
@@ -232,10 +235,6 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
   private onContextState: (() => void) | null = null;
   private gestureListening = false;
   private micLevelValue = 0;
-  /** The microphone RMS above which the echo guard calls it sound. */
-  private audibleLevel = 10 ** (-55 / 20);
-  private readonly micChunk = new Float32Array(CHUNK);
-  private readonly refChunk = new Float32Array(CHUNK);
   private readonly sendChunk = (chunk: Float32Array): void => this.onMicChunk(chunk);
   /** Where the echo guard sends the microphone chunks it lets through. */
   private readonly sendGuarded = (chunk: Float32Array): void => this.active?.conversation.pushAudio(chunk);
@@ -499,24 +498,8 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
       this.proximity.update(this.listener, this.npcs, this.onProximity);
     if (!active) return;
     const clip = this.clip;
-    if (clip?.hasReference && active.guard) {
-      const guard = active.guard;
-      while (clip.readPair(this.micChunk, this.refChunk)) {
-        this.measureMic(this.micChunk);
-        const hadFloor = guard.playerHasFloor;
-        guard.process(this.micChunk, this.refChunk, active.conversation.isTalking, this.sendGuarded);
-        if (hadFloor || !guard.playerHasFloor) continue;
-        // The floor, mid-batch: she pauses now, not after the rest of a late frame's backlog, and
-        // the guard's probe learns how much of that backlog was captured before she did.
-        active.floorYield?.update(true, this.micLevelValue > this.audibleLevel, performance.now(), guard.falseAlarms);
-        guard.voiceStopped(Math.floor(clip.available() / CHUNK));
-      }
-      active.floorYield?.update(
-        active.guard.playerHasFloor,
-        this.micLevelValue > this.audibleLevel,
-        performance.now(),
-        active.guard.falseAlarms,
-      );
+    if (clip?.hasReference && active.uplink) {
+      if (active.uplink.pump(active.conversation.isTalking, performance.now(), this.sendGuarded)) this.micLevelValue = active.uplink.level;
     } else {
       this.chunker?.pump(this.sendChunk);
     }
@@ -592,6 +575,7 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
       lip: new LipSync(config.lipSync),
       guard: null,
       floorYield: null,
+      uplink: null,
       subs: [],
       sightTimer: null,
     };
@@ -643,8 +627,8 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
           },
           { ...probe, ...echo },
         );
-        this.audibleLevel = 10 ** ((echo.audibleDb ?? -55) / 20);
         if (active.voice && (this.config.bargeIn ?? true)) active.floorYield = new FloorYield(active.voice);
+        active.uplink = new GuardedUplink(this.clip, active.guard, active.floorYield, echo.audibleDb);
       }
       this.clip.on('ended', ({ reason }) => {
         if (reason === 'track-ended') {

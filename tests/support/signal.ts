@@ -135,3 +135,17 @@ export function indexOfLastAbove(x: ArrayLike<number>, threshold: number): numbe
   for (let i = x.length - 1; i >= 0; i--) if (Math.abs(x[i] as number) > threshold) return i;
   return -1;
 }
+
+/** Speech-like test signal at 16 kHz: noise in syllable-sized bursts with pauses (deterministic for a seed). */
+export function speechLike(seconds: number, seed: number, amp = 0.3): Float32Array {
+  const rate = 16000;
+  const out = new Float32Array(Math.round(seconds * rate));
+  let s = seed;
+  for (let i = 0; i < out.length; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    const t = i / rate;
+    const env = Math.max(0, Math.sin(2 * Math.PI * (3 + (seed % 3)) * t + seed)) ** 2;
+    out[i] = amp * env * ((s / 2 ** 32) * 2 - 1);
+  }
+  return out;
+}

@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EchoEstimator, EchoGuard } from '../../src/plugin/audio/echo-guard.ts';
+import { speechLike } from '../support/signal.ts';
 import { closeSpeech, concat, playerSpeech16k, silence16k, speech16k } from '../support/speech.ts';
 
 const RATE = 16000;
-
-/** Speech-like: noise in syllable-sized bursts with pauses (deterministic). */
-function speechLike(seconds: number, seed: number, amp = 0.3): Float32Array {
-  const out = new Float32Array(Math.round(seconds * RATE));
-  let s = seed;
-  for (let i = 0; i < out.length; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    const t = i / RATE;
-    const env = Math.max(0, Math.sin(2 * Math.PI * (3 + (seed % 3)) * t + seed)) ** 2;
-    out[i] = amp * env * ((s / 2 ** 32) * 2 - 1);
-  }
-  return out;
-}
 
 function delayed(x: Float32Array, ms: number, gain: number): Float32Array {
   const d = Math.round((ms / 1000) * RATE);
