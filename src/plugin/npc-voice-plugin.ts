@@ -191,10 +191,7 @@ interface Active {
   output: VoiceOutput;
   bus: VoiceBus | null;
   lip: LipSync;
-  guard: EchoGuard | null;
-  /** Pauses her voice the moment the guard gives the player the floor (local barge-in). */
-  floorYield: FloorYield | null;
-  /** The microphone through the guard to the service. */
+  /** The microphone through the echo guard to the service, pausing her voice for the player (local barge-in). */
   uplink: GuardedUplink | null;
   subs: Subscription[];
   sightTimer: ReturnType<typeof setInterval> | null;
@@ -331,8 +328,9 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     /** Times her voice paused because the player took the floor; of those, how many the service confirmed and how many she played on after. */
     yields: { paused: number; confirmed: number; resumed: number };
   } | null {
-    const guard = this.active?.guard;
-    if (!guard) return null;
+    const uplink = this.active?.uplink;
+    if (!uplink) return null;
+    const guard = uplink.guard;
     return {
       mode: guard.mode,
       state: guard.state,
@@ -344,9 +342,9 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
       bursts: guard.bursts,
       falseAlarms: guard.falseAlarms,
       yields: {
-        paused: this.active?.floorYield?.yields ?? 0,
-        confirmed: this.active?.floorYield?.confirmed ?? 0,
-        resumed: this.active?.floorYield?.resumed ?? 0,
+        paused: uplink.floorYield?.yields ?? 0,
+        confirmed: uplink.floorYield?.confirmed ?? 0,
+        resumed: uplink.floorYield?.resumed ?? 0,
       },
     };
   }
@@ -573,8 +571,6 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
       output,
       bus,
       lip: new LipSync(config.lipSync),
-      guard: null,
-      floorYield: null,
       uplink: null,
       subs: [],
       sightTimer: null,
@@ -618,17 +614,14 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
         this.clip.connectReference(active.bus.output);
         const cancellerOn = this.clip.settings.echoCancellation ?? null;
         // A voice that can pause lets the guard ask her to, before it believes sound is the player.
-        const probe = active.voice && (this.config.bargeIn ?? true) ? { probeMs: 360 } : {};
-        active.guard = new EchoGuard(
+        const yieldFloor = active.voice && (this.config.bargeIn ?? true) ? new FloorYield(active.voice) : null;
+        const guard: EchoGuard = new EchoGuard(
           cancellerOn,
-          (estimate, state) => {
-            const holding = active.guard?.holding ?? false;
-            this.emitter.fire('echo', { npc, state, holding, echoCancellation: cancellerOn, ...estimate });
-          },
-          { ...probe, ...echo },
+          (estimate, state) =>
+            this.emitter.fire('echo', { npc, state, holding: guard.holding, echoCancellation: cancellerOn, ...estimate }),
+          { ...(yieldFloor ? { probeMs: 360 } : {}), ...echo },
         );
-        if (active.voice && (this.config.bargeIn ?? true)) active.floorYield = new FloorYield(active.voice);
-        active.uplink = new GuardedUplink(this.clip, active.guard, active.floorYield, echo.audibleDb);
+        active.uplink = new GuardedUplink(this.clip, guard, yieldFloor, echo.audibleDb);
       }
       this.clip.on('ended', ({ reason }) => {
         if (reason === 'track-ended') {

@@ -83,8 +83,8 @@ export async function openGuardOnLoop(
   await demo.page
     .waitForFunction(
       () =>
-        !!(window as unknown as { oakvale: { scene(): { npcVoice: { active?: { guard?: unknown } } } } }).oakvale.scene().npcVoice.active
-          ?.guard,
+        !!(window as unknown as { oakvale: { scene(): { npcVoice: { active?: { uplink?: unknown } } } } }).oakvale.scene().npcVoice.active
+          ?.uplink,
       undefined,
       { polling: 100, timeout: 15_000 },
     )
@@ -98,8 +98,8 @@ export async function openGuardOnLoop(
       state: string;
     };
     const w = window as unknown as OakvalePage;
-    const plugin = w.oakvale.scene().npcVoice as unknown as { active: { guard: Guard | null } | null };
-    const guard = plugin.active?.guard;
+    const plugin = w.oakvale.scene().npcVoice as unknown as { active: { uplink: { guard: Guard } | null } | null };
+    const guard = plugin.active?.uplink?.guard;
     if (!guard) return;
     const db = (x: Float32Array): number => {
       let sum = 0;
