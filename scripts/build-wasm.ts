@@ -1,10 +1,10 @@
-// Assembles src/plugin/audio/wasm/*.wat into *.generated.ts (the bytes as an array), so the plugin, its
+// Assembles src/plugin/audio/dsp/wasm/*.wat into *.generated.ts (the bytes as an array), so the plugin, its
 // worklets and Node all load the kernel without a bundler plugin. `npm run build:wasm`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import wabt from 'wabt';
 
-const dir = join(import.meta.dirname, '../src/plugin/audio/wasm');
+const dir = join(import.meta.dirname, '../src/plugin/audio/dsp/wasm');
 
 /** The bytes `name`.wat assembles to. */
 export async function assemble(name: string): Promise<Uint8Array> {

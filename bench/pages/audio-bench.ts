@@ -1,9 +1,9 @@
 // Audio-path benchmarks, run in real Chromium by bench/run.ts: our pipeline and Firebase's
 // startAudioConversation path, on the same input, in the same page.
-import { AudioChunker } from '../../src/plugin/audio/chunker.ts';
-import { floatToPcm16Base64, pcm16Base64ToFloat } from '../../src/plugin/audio/pcm.ts';
-import { Resampler } from '../../src/plugin/audio/resampler.ts';
-import { RingBuffer } from '../../src/plugin/audio/ring-buffer.ts';
+import { AudioChunker } from '../../src/plugin/audio/capture/chunker.ts';
+import { Resampler } from '../../src/plugin/audio/dsp/resampler.ts';
+import { RingBuffer } from '../../src/plugin/audio/worklets/ring-buffer.ts';
+import { floatToPcm16Base64, pcm16Base64ToFloat } from '../../src/plugin/wire/pcm.ts';
 import { firebaseCaptureQuantum, firebaseDecodeAudio, firebaseEncodeMessage } from '../reference/firebase-audio.ts';
 
 const RATE = 48000;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Resampler } from '../../src/plugin/audio/resampler.ts';
+import { Resampler } from '../../src/plugin/audio/dsp/resampler.ts';
 import { DemoDriver } from '../../tests/support/demo-driver.ts';
 import { FIXTURE_DIR } from '../../tests/support/fixtures.ts';
 import { closeSpeech, concat, silence16k, speech16k } from '../../tests/support/speech.ts';

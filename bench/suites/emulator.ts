@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import WebSocket from 'ws';
-import { floatToPcm16Base64 } from '../../src/plugin/audio/pcm.ts';
+import { floatToPcm16Base64 } from '../../src/plugin/wire/pcm.ts';
 import { GUARD_INSTRUCTION } from '../../tests/support/characters.ts';
 import { FIREBASE_PATH, MODEL } from '../../tests/support/raw-client.ts';
 import { closeSpeech, concat, silence16k, speech16k } from '../../tests/support/speech.ts';

@@ -1,4 +1,4 @@
-import { type CharacterSheet, parseCharacterSheet } from '../plugin/dialogue/instruction-format.js';
+import { type CharacterSheet, parseCharacterSheet } from '../plugin/wire/character-sheet.js';
 import type { FunctionDeclaration, Schema } from './protocol.js';
 
 /** A function the brain decided to call, with the arguments it could read from the text. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
-import { pcm16Base64ToFloat } from '../plugin/audio/pcm.js';
-import { Resampler } from '../plugin/audio/resampler.js';
-import { NpcVoiceError } from '../plugin/errors.js';
+import { Resampler } from '../plugin/audio/dsp/resampler.js';
+import { pcm16Base64ToFloat } from '../plugin/wire/pcm.js';
+import { WireFormatError } from '../plugin/wire/wire-format-error.js';
 import { Brain, type BrainState } from './brain.js';
 import { ModelTurn, type TurnTiming } from './model-turn.js';
 import { modelNotFound } from './models.js';
@@ -102,7 +102,7 @@ export class EmulatorSession {
 
   private fail(error: unknown): void {
     if (error instanceof ProtocolError) this.close(error.code, error.message);
-    else if (error instanceof NpcVoiceError) this.close(CloseCode.InvalidArgument, error.message);
+    else if (error instanceof WireFormatError) this.close(CloseCode.InvalidArgument, error.message);
     else {
       this.ctx.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       this.close(CloseCode.Internal, `Internal error: ${error instanceof Error ? error.message : String(error)}`);

@@ -5,7 +5,7 @@
 
 /** All error codes, grouped by the layer that raises them. */
 export type NpcVoiceErrorCode =
-  // pcm.ts
+  // wire/ (pcm.ts)
   | 'invalid-base64'
   | 'odd-byte-count'
   // ring-buffer.ts / resampler.ts

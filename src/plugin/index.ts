@@ -1,8 +1,16 @@
 // The public API of phaser-npc-voice: everything a game imports comes from here.
 
 // Audio
-export { AudioChunker, type SampleSource } from './audio/chunker.js';
-export { Ducker, type DuckingOptions } from './audio/ducker.js';
+export { AudioChunker, type SampleSource } from './audio/capture/chunker.js';
+export {
+  type AudioTransport,
+  Microphone,
+  MicrophoneClip,
+  type MicrophoneClipEvents,
+  type MicrophoneDevice,
+  type MicrophoneStartOptions,
+} from './audio/capture/microphone.js';
+export { Resampler, type ResamplerOptions } from './audio/dsp/resampler.js';
 export {
   type EchoEstimate,
   EchoEstimator,
@@ -11,29 +19,20 @@ export {
   type EchoGuardOptions,
   type EchoMode,
   type EchoState,
-} from './audio/echo-guard.js';
-export { FloorYield, type FloorYieldOptions, type PausableVoice } from './audio/floor-yield.js';
-export { acquireMixer, type GameMixer, type HowlerLike, type SoundManagerLike } from './audio/game-mixer.js';
-export { GuardedUplink, type PairedSource } from './audio/guarded-uplink.js';
-export {
-  type AudioTransport,
-  Microphone,
-  MicrophoneClip,
-  type MicrophoneClipEvents,
-  type MicrophoneDevice,
-  type MicrophoneStartOptions,
-} from './audio/microphone.js';
-export { floatToPcm16Base64, pcm16Base64MaxSamples, pcm16Base64ToFloat } from './audio/pcm.js';
-export { Resampler, type ResamplerOptions } from './audio/resampler.js';
-export { RingBuffer, type RingBufferStorage } from './audio/ring-buffer.js';
-export { type SpatialOptions, spatialize } from './audio/spatial.js';
+} from './audio/echo/echo-guard.js';
+export { FloorYield, type FloorYieldOptions, type PausableVoice } from './audio/echo/floor-yield.js';
+export { GuardedUplink, type PairedSource } from './audio/echo/guarded-uplink.js';
+export { Ducker, type DuckingOptions } from './audio/mix/ducker.js';
+export { acquireMixer, type GameMixer, type HowlerLike, type SoundManagerLike } from './audio/mix/game-mixer.js';
+export { type SpatialOptions, spatialize } from './audio/mix/spatial.js';
+export { VoiceBus, type VoiceBusOptions } from './audio/mix/voice-bus.js';
 export {
   StreamingVoiceSource,
   type StreamingVoiceSourceEvents,
   type StreamingVoiceSourceOptions,
   type VoicePlaybackState,
-} from './audio/streaming-voice-source.js';
-export { VoiceBus, type VoiceBusOptions } from './audio/voice-bus.js';
+} from './audio/playback/streaming-voice-source.js';
+export { RingBuffer, type RingBufferStorage } from './audio/worklets/ring-buffer.js';
 // Characters, conversations, actions
 export type { ActionContext, ActionOutcome, ActionParameters, JsonSchema, NpcAction } from './dialogue/actions.js';
 export { ActionRunner } from './dialogue/actions.js';
@@ -50,7 +49,6 @@ export {
   type VoiceOutput,
 } from './dialogue/conversation.js';
 export { CONVERSATION_STATES, canTransition } from './dialogue/conversation-state.js';
-export { type CharacterSheet, formatCharacterSheet, parseCharacterSheet } from './dialogue/instruction-format.js';
 export { LipSync, type LipSyncOptions } from './dialogue/lip-sync.js';
 export { ConversationMemory, type NpcMemory } from './dialogue/memory.js';
 export { buildSystemInstruction, functionDeclarations, type NpcDefinition, validateNpc } from './dialogue/npc.js';
@@ -72,7 +70,6 @@ export {
   type OpenedSession,
 } from './live/live-model.js';
 export { LiveSocket, type LiveSocketOptions, type WebSocketConstructor, type WebSocketHandler, type WebSocketLike } from './live/socket.js';
-export { DEFAULT_VOICE, findVoice, PREBUILT_VOICES, type PrebuiltVoice } from './live/voices.js';
 // The Phaser plugin
 export {
   type MouthDriver,
@@ -84,3 +81,6 @@ export {
   type Placed,
   type SightOptions,
 } from './npc-voice-plugin.js';
+export { type CharacterSheet, formatCharacterSheet, parseCharacterSheet } from './wire/character-sheet.js';
+export { floatToPcm16Base64, pcm16Base64MaxSamples, pcm16Base64ToFloat } from './wire/pcm.js';
+export { DEFAULT_VOICE, findVoice, PREBUILT_VOICES, type PrebuiltVoice } from './wire/voices.js';

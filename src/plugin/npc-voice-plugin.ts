@@ -1,14 +1,14 @@
 import * as Phaser from 'phaser';
-import { AudioChunker } from './audio/chunker.js';
-import type { DuckingOptions } from './audio/ducker.js';
-import { type EchoEstimate, EchoGuard, type EchoGuardOptions, type EchoMode, type EchoState } from './audio/echo-guard.js';
-import { FloorYield } from './audio/floor-yield.js';
-import { acquireMixer, type GameMixer, type HowlerLike } from './audio/game-mixer.js';
-import { GuardedUplink } from './audio/guarded-uplink.js';
-import { Microphone, type MicrophoneClip } from './audio/microphone.js';
-import type { SpatialOptions } from './audio/spatial.js';
-import { StreamingVoiceSource } from './audio/streaming-voice-source.js';
-import { VoiceBus } from './audio/voice-bus.js';
+import { AudioChunker } from './audio/capture/chunker.js';
+import { Microphone, type MicrophoneClip } from './audio/capture/microphone.js';
+import { type EchoEstimate, EchoGuard, type EchoGuardOptions, type EchoMode, type EchoState } from './audio/echo/echo-guard.js';
+import { FloorYield } from './audio/echo/floor-yield.js';
+import { GuardedUplink } from './audio/echo/guarded-uplink.js';
+import type { DuckingOptions } from './audio/mix/ducker.js';
+import { acquireMixer, type GameMixer, type HowlerLike } from './audio/mix/game-mixer.js';
+import type { SpatialOptions } from './audio/mix/spatial.js';
+import { VoiceBus } from './audio/mix/voice-bus.js';
+import { StreamingVoiceSource } from './audio/playback/streaming-voice-source.js';
 import type { ActionOutcome } from './dialogue/actions.js';
 import {
   Conversation,

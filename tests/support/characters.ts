@@ -1,4 +1,4 @@
-import { formatCharacterSheet } from '../../src/plugin/dialogue/instruction-format.ts';
+import { formatCharacterSheet } from '../../src/plugin/wire/character-sheet.ts';
 
 /** The gate guard the emulator tests talk to. */
 export const GUARD = {

@@ -1,6 +1,6 @@
 import type { LiveSession } from 'firebase/ai';
-import { floatToPcm16Base64 } from '../../src/plugin/audio/pcm.ts';
 import { createLiveModel, type LiveSessionParams, type OpenedSession } from '../../src/plugin/live/live-model.ts';
+import { floatToPcm16Base64 } from '../../src/plugin/wire/pcm.ts';
 
 /** A message as firebase/ai's `receive()` yields it (loosely typed: tests look at every kind). */
 export interface Received {

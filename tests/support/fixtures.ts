@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Resampler } from '../../src/plugin/audio/resampler.ts';
+import { Resampler } from '../../src/plugin/audio/dsp/resampler.ts';
 import { closeSpeech, concat, silence16k, speech16k } from './speech.ts';
 import { writeWav } from './wav.ts';
 

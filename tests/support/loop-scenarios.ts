@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
-import { Resampler } from '../../src/plugin/audio/resampler.ts';
+import { Resampler } from '../../src/plugin/audio/dsp/resampler.ts';
 import type { AcousticLoop } from './acoustic-loop.ts';
 import { DemoDriver } from './demo-driver.ts';
 import { FIXTURE_DIR } from './fixtures.ts';

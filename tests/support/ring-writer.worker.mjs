@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
 
-const { RingBuffer } = await tsImport('../../src/plugin/audio/ring-buffer.ts', import.meta.url);
+const { RingBuffer } = await tsImport('../../src/plugin/audio/worklets/ring-buffer.ts', import.meta.url);
 const { storage, total, block } = workerData;
 const ring = new RingBuffer(storage);
 const chunk = new Float32Array(block);

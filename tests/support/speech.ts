@@ -1,7 +1,7 @@
 import { TextToSpeech } from '../../src/emulator/tts/text-to-speech.ts';
 import { espeakArgs } from '../../src/emulator/tts/voices.ts';
-import { Resampler } from '../../src/plugin/audio/resampler.ts';
-import type { PrebuiltVoice } from '../../src/plugin/live/voices.ts';
+import { Resampler } from '../../src/plugin/audio/dsp/resampler.ts';
+import type { PrebuiltVoice } from '../../src/plugin/wire/voices.ts';
 
 let tts: TextToSpeech | null = null;
 const cache = new Map<string, Float32Array>();

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { Resampler } from '../../plugin/audio/resampler.js';
+import { Resampler } from '../../plugin/audio/dsp/resampler.js';
 import { parseWavPcm16 } from './wav.js';
 
 /** 24 kHz mono speech as the Live API sends it. */

@@ -1,6 +1,6 @@
-import { PREBUILT_VOICES, type PrebuiltVoice } from '../../plugin/live/voices.js';
+import { PREBUILT_VOICES, type PrebuiltVoice } from '../../plugin/wire/voices.js';
 
-export { DEFAULT_VOICE, findVoice, PREBUILT_VOICES, type PrebuiltVoice } from '../../plugin/live/voices.js';
+export { DEFAULT_VOICE, findVoice, PREBUILT_VOICES, type PrebuiltVoice } from '../../plugin/wire/voices.js';
 
 /**
  * The Live API's 30 prebuilt voices, each given its own eSpeak NG rendering: a variant (female or

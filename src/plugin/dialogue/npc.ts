@@ -1,8 +1,8 @@
 import type { FunctionDeclaration } from 'firebase/ai';
 import { NpcVoiceError } from '../errors.js';
-import { findVoice, type PrebuiltVoice } from '../live/voices.js';
+import { formatCharacterSheet } from '../wire/character-sheet.js';
+import { findVoice, type PrebuiltVoice } from '../wire/voices.js';
 import { ActionRunner, type NpcAction } from './actions.js';
-import { formatCharacterSheet } from './instruction-format.js';
 
 /**
  * A character the player can talk to.

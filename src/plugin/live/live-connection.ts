@@ -1,7 +1,7 @@
 import type { FunctionCall, FunctionResponse, LiveServerContent, LiveSession } from 'firebase/ai';
-import { floatToPcm16Base64, pcm16Base64ToFloat } from '../audio/pcm.js';
 import { NpcVoiceError } from '../errors.js';
 import { TypedEmitter } from '../events.js';
+import { floatToPcm16Base64, pcm16Base64ToFloat } from '../wire/pcm.js';
 import { errorForClose, LiveError } from './live-errors.js';
 import type { LiveModel, LiveSessionParams } from './live-model.js';
 import type { LiveSocket } from './socket.js';

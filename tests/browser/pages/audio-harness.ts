@@ -1,7 +1,7 @@
 // Test page for the audio core: exposes small async functions on `window.harness` that the
 // Playwright tests call. Everything measured here is computed in the test (Node), not the page.
-import { Microphone, type MicrophoneClip } from '../../../src/plugin/audio/microphone.ts';
-import { StreamingVoiceSource } from '../../../src/plugin/audio/streaming-voice-source.ts';
+import { Microphone, type MicrophoneClip } from '../../../src/plugin/audio/capture/microphone.ts';
+import { StreamingVoiceSource } from '../../../src/plugin/audio/playback/streaming-voice-source.ts';
 import recorderUrl from './recorder.worklet.js?url';
 
 type Transport = 'auto' | 'shared' | 'message';

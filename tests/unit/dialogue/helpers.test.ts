@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spatialize } from '../../../src/plugin/audio/spatial.ts';
+import { spatialize } from '../../../src/plugin/audio/mix/spatial.ts';
 import { LipSync } from '../../../src/plugin/dialogue/lip-sync.ts';
 import { ConversationMemory } from '../../../src/plugin/dialogue/memory.ts';
 import { ProximityTracker } from '../../../src/plugin/dialogue/proximity.ts';

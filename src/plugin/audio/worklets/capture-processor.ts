@@ -1,7 +1,7 @@
 /// <reference path="./audio-worklet-global.d.ts" />
-import { Resampler } from '../resampler.js';
-import { RingBuffer } from '../ring-buffer.js';
+import { Resampler } from '../dsp/resampler.js';
 import type { CaptureProcessorOptions, CaptureToMain, MainToCapture } from './protocol.js';
+import { RingBuffer } from './ring-buffer.js';
 
 /**
  * Capture on the audio thread: each input (the microphone, and optionally the game's output as an

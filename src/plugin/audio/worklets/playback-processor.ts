@@ -1,6 +1,7 @@
 /// <reference path="./audio-worklet-global.d.ts" />
-import { RingBuffer } from '../ring-buffer.js';
+
 import { type MainToPlayback, type PlaybackProcessorOptions, PlaybackState, type PlaybackToMain, Slot } from './protocol.js';
+import { RingBuffer } from './ring-buffer.js';
 
 /**
  * The looping streaming clip on the audio thread. It plays what the main thread queued into the

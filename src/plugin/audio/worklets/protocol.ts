@@ -2,7 +2,7 @@
  * What the main thread and the worklets say to each other. Shared by both sides so the two can
  * never disagree on a message name or a slot index.
  */
-import type { RingBufferStorage } from '../ring-buffer.js';
+import type { RingBufferStorage } from './ring-buffer.js';
 
 export const CAPTURE_PROCESSOR = 'npc-voice-capture';
 export const PLAYBACK_PROCESSOR = 'npc-voice-playback';

@@ -1,0 +1,350 @@
+import { NpcVoiceError } from '../../errors.js';
+import { TypedEmitter } from '../../events.js';
+import { CAPTURE_PROCESSOR, type CaptureProcessorOptions, type CaptureToMain, type MainToCapture } from '../worklets/protocol.js';
+import { RingBuffer } from '../worklets/ring-buffer.js';
+import { loadWorklets } from '../worklets/worklet-loader.js';
+
+/** How samples cross from the audio thread: shared memory when the page is cross-origin isolated. */
+export type AudioTransport = 'auto' | 'shared' | 'message';
+
+/** Options of {@link Microphone.start}. */
+export interface MicrophoneStartOptions {
+  /** The context to capture on — the game's (`game.sound.context`). */
+  audioContext: AudioContext;
+  /** A device from {@link Microphone.devices}; the default microphone when absent. */
+  deviceId?: string;
+  /**
+   * Length of the circular clip in seconds: how long the game may go without polling before
+   * audio is lost (and counted in {@link MicrophoneClip.lostSamples}).
+   * @defaultValue 1
+   */
+  lengthSec?: number;
+  /**
+   * Clip sample rate.
+   * @defaultValue 16000
+   */
+  frequency?: number;
+  /**
+   * Extra `getUserMedia` audio constraints. echoCancellation and noiseSuppression default to
+   * true, autoGainControl to false: while an NPC speaks the canceller leaves the microphone near
+   * silence, the browser's gain control rides up, and the next slip of the canceller comes out
+   * louder than the voice that caused it (measured on the acoustic loop: a −25 dBFS line came
+   * back at −9 dBFS and cut the NPC off). Set them here to change that.
+   */
+  constraints?: MediaTrackConstraints;
+  /** @defaultValue 'auto' */
+  transport?: AudioTransport;
+  /**
+   * Message path only: samples per batch posted by the worklet (20 ms at 16 kHz).
+   * @defaultValue frequency / 50
+   */
+  batchSamples?: number;
+  /**
+   * Also record an echo reference in lockstep with the microphone: whatever is connected with
+   * {@link MicrophoneClip.connectReference} (the game's voices), for echo estimation.
+   * @defaultValue false
+   */
+  reference?: boolean;
+}
+
+/** A microphone as {@link Microphone.devices} lists it. */
+export interface MicrophoneDevice {
+  readonly deviceId: string;
+  /** Empty until the page has microphone permission (browsers hide labels before that). */
+  readonly label: string;
+  readonly groupId: string;
+}
+
+/** Events of a {@link MicrophoneClip}. */
+export interface MicrophoneClipEvents {
+  /** The track ended (device unplugged, permission revoked) or {@link MicrophoneClip.end} was called. */
+  ended: { readonly reason: 'stopped' | 'track-ended' };
+}
+
+/**
+ * The Unity-style entry point: `Microphone.start()` returns a circular {@link MicrophoneClip}
+ * the game polls every frame.
+ *
+ * @example
+ * ```ts
+ * const clip = await Microphone.start({ audioContext: game.sound.context });
+ * const chunk = new Float32Array(320);
+ * // each frame:
+ * while (clip.available() >= chunk.length) send(chunk.subarray(0, clip.read(chunk)));
+ * ```
+ */
+export const Microphone = {
+  /**
+   * Asks for the microphone, starts capturing, and returns the clip.
+   *
+   * @throws {@link NpcVoiceError} `insecure-context`, `permission-denied`, `no-microphone`,
+   * `microphone-busy`, `no-audio-worklet` or `microphone-failed`.
+   */
+  async start(options: MicrophoneStartOptions): Promise<MicrophoneClip> {
+    const { audioContext } = options;
+    const frequency = options.frequency ?? 16000;
+    const lengthSec = options.lengthSec ?? 1;
+    if (!(frequency >= 8000 && frequency <= 96000) || !(lengthSec > 0 && lengthSec <= 60)) {
+      throw new NpcVoiceError(
+        'invalid-argument',
+        `Microphone needs frequency in 8000..96000 and lengthSec in (0, 60]; got ${frequency}, ${lengthSec}.`,
+      );
+    }
+    const shared = resolveTransport(options.transport ?? 'auto');
+    const mediaDevices = mediaDevicesOrThrow();
+    await loadWorklets(audioContext);
+    let stream: MediaStream;
+    try {
+      stream = await mediaDevices.getUserMedia({
+        audio: {
+          echoCancellation: true,
+          noiseSuppression: true,
+          autoGainControl: false,
+          channelCount: { ideal: 1 },
+          ...(options.deviceId ? { deviceId: { exact: options.deviceId } } : {}),
+          ...options.constraints,
+        },
+      });
+    } catch (cause) {
+      throw microphoneError(cause);
+    }
+    const lengthSamples = Math.round(lengthSec * frequency);
+    const ring = RingBuffer.create(lengthSamples, { shared });
+    const reference = options.reference ? RingBuffer.create(lengthSamples, { shared }) : null;
+    try {
+      return new MicrophoneClip(audioContext, stream, ring, reference, frequency, options.batchSamples ?? Math.round(frequency / 50));
+    } catch (cause) {
+      for (const track of stream.getTracks()) track.stop();
+      throw new NpcVoiceError('microphone-failed', `Could not start capturing: ${String(cause)}`, { cause });
+    }
+  },
+
+  /**
+   * Lists audio inputs. Labels are empty until the user has granted microphone access once.
+   *
+   * @throws {@link NpcVoiceError} `insecure-context` when the page cannot use media devices.
+   */
+  async devices(): Promise<MicrophoneDevice[]> {
+    const all = await mediaDevicesOrThrow().enumerateDevices();
+    return all.filter((d) => d.kind === 'audioinput').map((d) => ({ deviceId: d.deviceId, label: d.label, groupId: d.groupId }));
+  },
+};
+
+/**
+ * A recording in progress: a circular clip of `lengthSamples` at `frequency` Hz. Poll it each
+ * frame — Unity's `getPosition()` / `getData()`, or {@link read} for "everything new since last
+ * time" with lap detection: if the game stalls longer than the clip (hidden tab, long frame),
+ * the overwritten audio is skipped and counted, never read as garbage.
+ */
+export class MicrophoneClip extends TypedEmitter<MicrophoneClipEvents> {
+  readonly frequency: number;
+  readonly lengthSamples: number;
+  /** 'shared' (SharedArrayBuffer ring written by the worklet) or 'message' (batches over a port). */
+  readonly transport: 'shared' | 'message';
+  /** The track's settings as the browser applied them (e.g. whether echo cancellation is really on). */
+  readonly settings: MediaTrackSettings;
+  /** The captured stream (for a level meter or recording). */
+  readonly stream: MediaStream;
+
+  private readonly ring: RingBuffer;
+  private readonly referenceRing: RingBuffer | null;
+  private readonly source: MediaStreamAudioSourceNode;
+  private readonly node: AudioWorkletNode;
+  private readonly track: MediaStreamTrack;
+  private recording = true;
+  private readonly onTrackEnded = () => this.stop('track-ended');
+
+  /** @internal Use {@link Microphone.start}. */
+  constructor(
+    context: AudioContext,
+    stream: MediaStream,
+    ring: RingBuffer,
+    reference: RingBuffer | null,
+    frequency: number,
+    batchSamples: number,
+  ) {
+    super();
+    this.stream = stream;
+    this.ring = ring;
+    this.referenceRing = reference;
+    this.frequency = frequency;
+    this.lengthSamples = ring.capacity;
+    this.transport = ring.shared ? 'shared' : 'message';
+    const track = stream.getAudioTracks()[0];
+    if (!track) throw new NpcVoiceError('no-microphone', 'The microphone stream has no audio track.');
+    this.track = track;
+    this.settings = track.getSettings();
+    const rings = reference ? [ring, reference] : [ring];
+    const processorOptions: CaptureProcessorOptions = {
+      outRate: frequency,
+      streams: rings.length,
+      batchSamples,
+      ...(ring.shared ? { rings: rings.map((r) => r.storage) } : {}),
+    };
+    this.source = context.createMediaStreamSource(stream);
+    // No outputs: the node is a sink, so nothing it does can reach the speakers.
+    this.node = new AudioWorkletNode(context, CAPTURE_PROCESSOR, { numberOfInputs: rings.length, numberOfOutputs: 0, processorOptions });
+    if (!ring.shared) {
+      this.node.port.onmessage = (event: MessageEvent<CaptureToMain>) => {
+        const msg = event.data;
+        if (msg.type !== 'batch') return;
+        for (let i = 0; i < rings.length; i++) (rings[i] as RingBuffer).write(msg.samples[i] as Float32Array);
+        this.node.port.postMessage(
+          { type: 'recycle', samples: msg.samples } satisfies MainToCapture,
+          msg.samples.map((a) => a.buffer),
+        );
+      };
+    }
+    this.source.connect(this.node);
+    track.addEventListener('ended', this.onTrackEnded);
+  }
+
+  /** True until {@link end} is called or the track ends. */
+  get isRecording(): boolean {
+    return this.recording;
+  }
+
+  /** The write head inside the clip, in samples (Unity's `Microphone.GetPosition`). */
+  getPosition(): number {
+    return this.ring.writePosition % this.lengthSamples;
+  }
+
+  /**
+   * Copies `target.length` samples starting at clip offset `offset`, wrapping at the end of the
+   * clip (Unity's `AudioClip.GetData`). Returns false when `target` is longer than the clip.
+   */
+  getData(target: Float32Array, offset: number): boolean {
+    if (target.length > this.lengthSamples || !Number.isInteger(offset)) return false;
+    this.ring.peek(offset, target);
+    return true;
+  }
+
+  /** New samples waiting for {@link read}. */
+  available(): number {
+    return this.ring.available();
+  }
+
+  /**
+   * Copies the oldest unread samples into `target` (up to its length) and returns how many.
+   * Audio the clip overwrote before it was read is skipped and counted in {@link lostSamples}.
+   */
+  read(target: Float32Array, start = 0, end = target.length): number {
+    return this.ring.read(target, start, end);
+  }
+
+  /** Drops everything unread (e.g. when the game un-pauses and stale audio is not wanted). */
+  skipUnread(): number {
+    this.referenceRing?.skip();
+    return this.ring.skip();
+  }
+
+  /** True when the clip records an echo reference ({@link MicrophoneStartOptions.reference}). */
+  get hasReference(): boolean {
+    return this.referenceRing !== null;
+  }
+
+  /** Feeds `node` (the game's voices) into the echo reference. */
+  connectReference(node: AudioNode): void {
+    if (this.referenceRing && this.recording) node.connect(this.node, 0, 1);
+  }
+
+  /** Stops feeding `node` into the echo reference. */
+  disconnectReference(node: AudioNode): void {
+    try {
+      node.disconnect(this.node);
+    } catch {
+      // was not connected
+    }
+  }
+
+  /**
+   * Reads the next `mic.length` samples of the microphone and of the echo reference, captured over
+   * the same frames. Returns false (reading nothing) until both have that much.
+   */
+  readPair(mic: Float32Array, reference: Float32Array): boolean {
+    const ref = this.referenceRing;
+    if (!ref || this.ring.available() < mic.length || ref.available() < mic.length) return false;
+    this.ring.read(mic);
+    ref.read(reference, 0, mic.length);
+    return true;
+  }
+
+  /** Samples lost because the clip was not read in time. */
+  get lostSamples(): number {
+    return this.ring.lostSamples;
+  }
+
+  /** Total samples written since start (modulo 2^31). */
+  get totalSamples(): number {
+    return this.ring.writePosition;
+  }
+
+  /** Stops recording and releases the microphone, the audio nodes and the worklet. Idempotent. */
+  end(): void {
+    this.stop('stopped');
+  }
+
+  /** Same as {@link end}: everything that owns resources here has `destroy()`. */
+  destroy(): void {
+    this.stop('stopped');
+    this.removeAllListeners();
+  }
+
+  private stop(reason: MicrophoneClipEvents['ended']['reason']): void {
+    if (!this.recording) return;
+    this.recording = false;
+    this.track.removeEventListener('ended', this.onTrackEnded);
+    for (const t of this.stream.getTracks()) t.stop();
+    this.source.disconnect();
+    this.node.port.postMessage({ type: 'stop' } satisfies MainToCapture);
+    this.node.port.onmessage = null;
+    this.node.port.close();
+    this.emit('ended', { reason });
+  }
+}
+
+function resolveTransport(transport: AudioTransport): boolean {
+  const canShare = typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
+  if (transport === 'shared' && !canShare) {
+    throw new NpcVoiceError(
+      'invalid-argument',
+      "transport 'shared' needs a cross-origin isolated page (COOP same-origin + COEP require-corp).",
+    );
+  }
+  return transport === 'shared' || (transport === 'auto' && canShare);
+}
+
+function mediaDevicesOrThrow(): MediaDevices {
+  if (globalThis.isSecureContext === false || typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
+    throw new NpcVoiceError(
+      'insecure-context',
+      'Microphone access needs a secure context (https:// or http://localhost); this page cannot use getUserMedia. Typing still works.',
+    );
+  }
+  return navigator.mediaDevices;
+}
+
+function microphoneError(cause: unknown): NpcVoiceError {
+  const name = cause instanceof Error || (typeof DOMException !== 'undefined' && cause instanceof DOMException) ? cause.name : '';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return new NpcVoiceError('permission-denied', 'Microphone permission was denied. Allow it in the browser to talk, or type instead.', {
+        cause,
+      });
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return new NpcVoiceError(
+        'no-microphone',
+        'No microphone was found (or none matches the chosen device). Plug one in, or type instead.',
+        {
+          cause,
+        },
+      );
+    case 'NotReadableError':
+    case 'AbortError':
+      return new NpcVoiceError('microphone-busy', 'The microphone is in use by another program or could not be opened.', { cause });
+    default:
+      return new NpcVoiceError('microphone-failed', `Could not open the microphone: ${String(cause)}`, { cause });
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { WaveformMatch } from '../../../../src/plugin/audio/echo/waveform-match.ts';
+
+function noise(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return (s / 2 ** 32) * 2 - 1;
+  });
+}
+
+function feed(w: WaveformMatch, mic: Float32Array, ref: Float32Array): void {
+  for (let i = 0; i < mic.length; i += 320) w.push(mic.subarray(i, i + 320), ref.subarray(i, i + 320));
+}
+
+describe('WaveformMatch', () => {
+  const ref = noise(16000, 1);
+  const delayedBy = (d: number, gain: number) => Float32Array.from(ref, (_, i) => (i >= d ? (ref[i - d] as number) * gain : 0));
+
+  it('finds a delayed copy within the searched delays, whatever its level, across the ring’s wrap', () => {
+    const w = new WaveformMatch(8000);
+    feed(w, delayedBy(1777, 0.01), ref);
+    expect(w.correlation(1760, 2400, 160)).toBeGreaterThan(0.99);
+    expect(w.correlation(1500, 2400, 160)).toBeLessThan(0.1); // searched the wrong delays
+  });
+
+  it('another signal, or a copy buried under one, correlates little', () => {
+    const w = new WaveformMatch(8000);
+    feed(w, noise(16000, 2), ref);
+    expect(w.correlation(1760, 2400, 160)).toBeLessThan(0.1);
+    const buried = new WaveformMatch(8000);
+    const other = noise(16000, 3);
+    const mixed = delayedBy(1777, 0.05).map((v, i) => v + (other[i] as number));
+    feed(buried, mixed, ref);
+    expect(buried.correlation(1760, 2400, 160)).toBeLessThan(0.15);
+  });
+
+  it('says 0 without enough history, or when either side is silent', () => {
+    const w = new WaveformMatch(8000);
+    feed(w, ref.subarray(0, 1000), ref.subarray(0, 1000));
+    expect(w.correlation(1760, 2400, 160)).toBe(0);
+    const silent = new WaveformMatch(8000);
+    feed(silent, new Float32Array(16000), ref);
+    expect(silent.correlation(1760, 2400, 160)).toBe(0);
+  });
+});
