@@ -1,5 +1,5 @@
 import type { FunctionResponse } from 'firebase/ai';
-import type { VoiceOutput } from '../../src/plugin/dialogue/conversation.ts';
+import type { SpokenChunk, VoiceOutput } from '../../src/plugin/dialogue/conversation.ts';
 import { TypedEmitter } from '../../src/plugin/events.ts';
 import type { LiveConnectionEvents, LiveConnectionState } from '../../src/plugin/live/live-connection.ts';
 
@@ -14,8 +14,8 @@ export class FakeLive extends TypedEmitter<LiveConnectionEvents> {
     if (this.failConnect) throw this.failConnect;
     this.setState('open');
   }
-  sendAudio(samples: Float32Array): void {
-    this.sent.push({ kind: 'audio', value: samples.length });
+  sendAudio(audio: SpokenChunk): void {
+    this.sent.push({ kind: 'audio', value: audio.samples.length });
   }
   sendText(text: string): void {
     this.sent.push({ kind: 'text', value: text });
@@ -79,9 +79,9 @@ export class FakeVoice implements VoiceOutput {
   }
 }
 
-/** A loud 20 ms chunk and a silent one, at 16 kHz. */
-export const LOUD = Float32Array.from({ length: 320 }, (_, i) => 0.3 * Math.sin(i / 3));
-export const QUIET = new Float32Array(320);
+/** A 20 ms chunk of the player's voice and a silent one, at 16 kHz, as the microphone path marks them. */
+export const LOUD: SpokenChunk = { samples: Float32Array.from({ length: 320 }, (_, i) => 0.3 * Math.sin(i / 3)), voiced: true };
+export const QUIET: SpokenChunk = { samples: new Float32Array(320), voiced: false };
 
 /** A voice output that "plays" in real time (24 kHz) whenever it is updated: a speaker for Node tests. */
 export class RealTimeVoice extends FakeVoice {

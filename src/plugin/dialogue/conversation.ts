@@ -46,13 +46,19 @@ export interface VoiceOutput {
   readonly state: 'idle' | 'buffering' | 'playing';
 }
 
+/** A 20 ms chunk of 16 kHz microphone audio, with whether the player's voice is in it (a `MicChunk`). */
+export interface SpokenChunk {
+  readonly samples: Float32Array;
+  readonly voiced: boolean;
+}
+
 /** The part of a {@link LiveConnection} a conversation drives. */
 export interface LiveLink {
   readonly state: LiveConnectionState;
   readonly resumptionHandle: string | null;
   on<K extends keyof LiveConnectionEvents>(event: K, handler: (payload: LiveConnectionEvents[K]) => void): Subscription;
   connect(): Promise<void>;
-  sendAudio(samples: Float32Array): void;
+  sendAudio(audio: SpokenChunk): void;
   sendText(text: string): void;
   sendToolResponses(responses: FunctionResponse[]): void;
   activityStart(): void;
@@ -70,11 +76,6 @@ export interface ConversationOptions {
   mode?: ConversationMode;
   /** Greet the player when the conversation starts. @defaultValue true */
   greet?: boolean;
-  /**
-   * Hold back the microphone while the NPC is audible (for speakers without echo cancellation).
-   * Push-to-talk still interrupts. @defaultValue false
-   */
-  halfDuplex?: boolean;
   /** Earlier lines with this NPC (from memory), shown as history. */
   history?: TranscriptEntry[];
   /** Clock for tests. @defaultValue performance.now */
@@ -84,6 +85,7 @@ export interface ConversationOptions {
 /** What the plugin sends to make the NPC speak first (not shown as a player line). */
 export const GREETING_CUE = '(The player walks up to you. Greet them in character, briefly.)';
 
+/** Voiced chunks in a row that make the player "speaking". */
 const SPEECH_FRAMES_TO_START = 2;
 const SILENCE_MS_TO_END = 600;
 const THINKING_TIMEOUT_MS = 5000;
@@ -119,15 +121,15 @@ export function sessionParamsFor(npc: NpcDefinition, options: { mode?: Conversat
  * `idle → connecting → listening ⇄ userSpeaking → thinking → speaking → (interrupted) → listening … → ended | error`.
  *
  * It feeds the voice from the Live connection, reveals subtitles by playback position, runs the
- * NPC's actions for function calls, keeps the history, and decides what of the microphone to send
- * (push-to-talk, half-duplex). The plugin calls {@link update} every frame.
+ * NPC's actions for function calls, keeps the history, and sends the microphone (all of it in open
+ * mic, while the talk key is held in push-to-talk). The plugin calls {@link update} every frame.
  *
  * @example
  * ```ts
  * const talk = new Conversation({ npc, live, voice, mode: 'open-mic' });
  * talk.on('subtitle', ({ text }) => bubble.setText(text));
  * await talk.start();
- * // each frame: chunker.pump((c) => talk.pushAudio(c)); talk.update();
+ * // each frame: uplink.pump(now, (chunk) => talk.pushAudio(chunk)); talk.update();
  * ```
  */
 export class Conversation extends TypedEmitter<ConversationEvents> {
@@ -142,7 +144,6 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   private readonly historyList: TranscriptEntry[];
   private readonly greet: boolean;
   private readonly now: () => number;
-  halfDuplex: boolean;
   private chunkStart = 0;
   private npcText = '';
   private turnDone = false;
@@ -150,7 +151,6 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   private talking = false;
   private voicedRun = 0;
   private lastVoiced = 0;
-  private floorDb = -70;
   private thinkingSince = 0;
   private playerPartial = '';
   private greeting = false;
@@ -165,7 +165,6 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     this.voice = options.voice;
     this.mode = options.mode ?? 'open-mic';
     this.greet = options.greet ?? true;
-    this.halfDuplex = options.halfDuplex ?? false;
     this.historyList = [...(options.history ?? [])];
     this.now = options.now ?? (() => performance.now());
     this.actions = new ActionRunner(options.npc.id, options.npc.actions ?? {});
@@ -214,18 +213,17 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   }
 
   /**
-   * Offers 16 kHz microphone audio (20 ms chunks, each frame). Sent or held back by mode:
-   * push-to-talk sends only while talking; half-duplex holds it while the NPC is audible.
+   * Offers a 20 ms chunk of 16 kHz microphone audio (each frame, as the microphone path lets it
+   * through). Open mic sends everything; push-to-talk only while the key is held.
    */
-  pushAudio(chunk: Float32Array): void {
+  pushAudio(chunk: SpokenChunk): void {
     if (!this.isLive()) return;
     if (this.mode === 'push-to-talk') {
       if (this.talking) this.live.sendAudio(chunk);
       return;
     }
-    if (this.halfDuplex && this.npcAudible()) return;
     this.live.sendAudio(chunk);
-    this.estimateSpeech(chunk);
+    this.followSpeech(chunk.voiced);
   }
 
   /** Push-to-talk: the player pressed the talk key. Interrupts the NPC at once. */
@@ -423,15 +421,10 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     this.turnDone = false;
   }
 
-  /** A rough client-side speech estimate, only for showing "you are speaking" (the service decides turns). */
-  private estimateSpeech(chunk: Float32Array): void {
-    let sum = 0;
-    for (let i = 0; i < chunk.length; i++) sum += (chunk[i] as number) ** 2;
-    const db = 10 * Math.log10(sum / Math.max(1, chunk.length) + 1e-12);
-    const voiced = db > Math.max(this.floorDb + 12, -50);
+  /** Shows "the player is speaking" from the chunks' voice marks (the service decides the turns). */
+  private followSpeech(voiced: boolean): void {
     if (!voiced) {
       this.voicedRun = 0;
-      this.floorDb = db < this.floorDb ? db : this.floorDb + (db - this.floorDb) * 0.02;
       return;
     }
     this.lastVoiced = this.now();

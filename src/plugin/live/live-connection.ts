@@ -7,6 +7,12 @@ import type { LiveModel, LiveSessionParams } from './live-model.js';
 import type { LiveSocket } from './socket.js';
 
 /** Connection states. `reconnecting` holds (or drops, with an event) what the player says meanwhile. */
+/** Microphone audio with whether the player's voice is in it. */
+export interface OutgoingAudio {
+  readonly samples: Float32Array;
+  readonly voiced: boolean;
+}
+
 export type LiveConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** Events of a {@link LiveConnection}. */
@@ -48,8 +54,6 @@ export interface LiveConnectionOptions {
 }
 
 const INPUT_RATE = 16000;
-/** A chunk louder than this (mean square) counts as the player speaking: about −45 dBFS. */
-const VOICED_MEAN_SQUARE = 10 ** (-45 / 10);
 /** After the player's last word, the service needs its silence window plus a moment to answer. */
 const QUIET_AFTER_SPEECH_MS = 2500;
 
@@ -124,11 +128,13 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     this.setState('open');
   }
 
-  /** Sends 16 kHz mono audio (held while reconnecting). */
-  sendAudio(samples: Float32Array): void {
-    let sum = 0;
-    for (let i = 0; i < samples.length; i++) sum += (samples[i] as number) * (samples[i] as number);
-    if (sum > VOICED_MEAN_SQUARE * samples.length) this.lastVoicedAt = Date.now();
+  /**
+   * Sends 16 kHz mono audio (held while reconnecting). Pass a chunk with `voiced` (a `MicChunk`)
+   * and a `goAway` switch waits for the player to be quiet; plain samples count as quiet.
+   */
+  sendAudio(audio: Float32Array | OutgoingAudio): void {
+    const samples = audio instanceof Float32Array ? audio : audio.samples;
+    if (!(audio instanceof Float32Array) && audio.voiced) this.lastVoicedAt = Date.now();
     if (this.stateValue === 'reconnecting' || this.stateValue === 'connecting') {
       this.hold(samples);
       return;

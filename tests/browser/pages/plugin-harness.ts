@@ -1,6 +1,8 @@
 // Test page for the Phaser plugin: a scene with a guard NPC and a player, the emulator from the
 // dev server, and the game's final mix recorded from inside the audio graph.
 import * as Phaser from 'phaser';
+import { MicChunk } from '../../../src/plugin/audio/capture/mic-chunk.ts';
+import { VoiceActivity } from '../../../src/plugin/audio/capture/voice-activity.ts';
 import { type NpcHandle, type NpcVoiceConfig, NpcVoicePlugin } from '../../../src/plugin/index.ts';
 import recorderUrl from './recorder.worklet.js?url';
 
@@ -149,8 +151,11 @@ const h = {
     const ctx = new OfflineAudioContext(1, 1, 16000);
     const audio = await ctx.decodeAudioData(buf);
     const samples = audio.getChannelData(0);
-    for (let i = 0; i < samples.length; i += 320) {
-      h.plugin().conversation?.pushAudio(samples.subarray(i, i + 320));
+    const vad = new VoiceActivity();
+    for (let i = 0; i + 320 <= samples.length; i += 320) {
+      const chunk = new MicChunk(samples.slice(i, i + 320)).measure();
+      vad.classify(chunk);
+      h.plugin().conversation?.pushAudio(chunk);
       await sleep(20);
     }
   },

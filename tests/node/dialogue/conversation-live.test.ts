@@ -6,6 +6,7 @@ import type { NpcDefinition } from '../../../src/plugin/dialogue/npc.ts';
 import { LiveConnection } from '../../../src/plugin/live/live-connection.ts';
 import { createLiveModel } from '../../../src/plugin/live/live-model.ts';
 import { RealTimeVoice } from '../../support/fakes.ts';
+import { micChunks } from '../../support/mic.ts';
 import { closeSpeech, concat, silence16k, speech16k } from '../../support/speech.ts';
 
 const guard: NpcDefinition = {
@@ -75,7 +76,7 @@ async function frames(h: Harness, done: () => boolean, timeoutMs = 15_000): Prom
 
 /** Feeds 16 kHz audio as 20 ms chunks, as the plugin's per-frame pump does (here faster than real time). */
 function speak(h: Harness, samples: Float32Array): void {
-  for (let i = 0; i < samples.length; i += 320) h.talk.pushAudio(samples.subarray(i, i + 320));
+  for (const chunk of micChunks(samples)) h.talk.pushAudio(chunk);
 }
 
 describe('Conversation + LiveConnection + real firebase/ai, against the emulator', () => {
@@ -176,8 +177,8 @@ describe('LiveConnection resilience', () => {
     await h.talk.start();
     const words = await speech16k('I have walked for three days through the rain and the mud, and I would very much like to come in now.');
     const talk = concat(words, words, silence16k(0.5));
-    for (let i = 0; i < talk.length; i += 320) {
-      h.talk.pushAudio(talk.subarray(i, i + 320));
+    for (const chunk of micChunks(talk)) {
+      h.talk.pushAudio(chunk);
       h.talk.update();
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -170,16 +170,7 @@ describe('Conversation', () => {
     expect(talk.state).toBe('userSpeaking');
   });
 
-  it('half-duplex holds the microphone while the NPC is audible', async () => {
-    const { live, talk } = setup({ greet: false, halfDuplex: true });
-    await talk.start();
-    talk.pushAudio(QUIET);
-    live.fire('audio', { samples: new Float32Array(4800) });
-    talk.pushAudio(LOUD);
-    expect(live.kinds()).toEqual(['audio']);
-  });
-
-  it('open mic: loud chunks show the player speaking; silence afterwards means thinking', async () => {
+  it('open mic: voiced chunks show the player speaking; silence afterwards means thinking', async () => {
     const { talk, tick } = setup({ greet: false });
     await talk.start();
     for (let i = 0; i < 20; i++) talk.pushAudio(QUIET);

@@ -1,3 +1,4 @@
+import { MicChunk } from '../capture/mic-chunk.js';
 import { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
 
 export { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
@@ -92,7 +93,7 @@ export class EchoGuard {
   /** What counts as sound towards the floor: with a probe to catch mistakes, fainter sound. */
   private readonly floorMeanSquare: number;
   private readonly stickyChunks: number;
-  private readonly slots: Float32Array[];
+  private readonly slots: MicChunk[];
   private readonly loud: Uint8Array;
   private fifoStart = 0;
   private fifoCount = 0;
@@ -118,8 +119,10 @@ export class EchoGuard {
   leaks = 0;
   /** Short bursts sent as silence. */
   bursts = 0;
-  /** Probes where the sound stopped once she paused (her echo, sent as silence). */
+  /** Probes where the sound stopped once the NPC paused (its echo, sent as silence). */
   falseAlarms = 0;
+  /** The player holds the push-to-talk key: everything goes, the guard only watches. */
+  talkKeyHeld = false;
 
   constructor(
     /** Whether the browser says its echo canceller is on for this track (null: unknown). */
@@ -149,7 +152,7 @@ export class EchoGuard {
     // (its residue of her stays near −110). With a probe, that is enough to ask her to pause.
     this.floorMeanSquare = this.probeChunks > 0 ? Math.min(this.soundMeanSquare, 10 ** (PROBE_FLOOR_DB / 10)) : this.soundMeanSquare;
     const fifo = new Float32Array(slots * CHUNK);
-    this.slots = Array.from({ length: slots }, (_, i) => fifo.subarray(i * CHUNK, (i + 1) * CHUNK));
+    this.slots = Array.from({ length: slots }, (_, i) => new MicChunk(fifo.subarray(i * CHUNK, (i + 1) * CHUNK)));
     this.loud = new Uint8Array(slots);
   }
 
@@ -183,17 +186,19 @@ export class EchoGuard {
   }
 
   /**
-   * Feeds one aligned 20 ms chunk; calls `send` for each microphone chunk that may go to the
-   * service now (possibly older ones from the delay line). The chunk passed to `send` is reused.
+   * Feeds one measured 20 ms chunk with what the NPC played at that moment; calls `send` for each
+   * microphone chunk that may go to the service now (possibly older ones from the delay line, each
+   * with its own level). The chunk passed to `send` is reused.
    */
-  process(mic: Float32Array, ref: Float32Array, pushToTalkHeld: boolean, send: (chunk: Float32Array) => void): void {
+  process(mic: MicChunk, ref: Float32Array, send: (chunk: MicChunk) => void): void {
+    const pushToTalkHeld = this.talkKeyHeld;
     const pausedMs = this.estimator.msSinceActive;
-    this.estimator.push(mic, ref);
+    this.estimator.push(mic.samples, ref);
     this.chunks++;
     if (pausedMs >= ONSET_AFTER_PAUSE_MS && this.estimator.msSinceActive < 20) this.lineStart = this.chunks;
     if (this.chunks % this.everyChunks === 0 && this.estimator.msSinceActive <= 200) this.measure();
     if (this.probing >= 0) {
-      this.probe(mic, pushToTalkHeld, send);
+      this.probe(mic, send);
       return;
     }
     if (pushToTalkHeld || this.mode === 'off' || !this.npcAudible) {
@@ -222,7 +227,7 @@ export class EchoGuard {
       if (e) this.onEstimate(e, this.stateValue);
       return;
     }
-    const loud = meanSquare(mic) > this.floorMeanSquare;
+    const loud = mic.meanSquare > this.floorMeanSquare;
     if (this.floor) {
       this.quietRun = loud ? 0 : this.quietRun + 1;
       if (this.quietRun >= FLOOR_RELEASE_CHUNKS) this.floor = false;
@@ -272,7 +277,7 @@ export class EchoGuard {
     this.probeEnd = this.probeSettleEnd + listen;
   }
 
-  private takeFloor(send: (chunk: Float32Array) => void): void {
+  private takeFloor(send: (chunk: MicChunk) => void): void {
     this.probing = -1;
     this.floor = true;
     this.quietRun = 0;
@@ -281,8 +286,9 @@ export class EchoGuard {
   }
 
   /** One chunk of a probe: hold it; at the end, the player takes the floor, or it was her echo. */
-  private probe(mic: Float32Array, pushToTalkHeld: boolean, send: (chunk: Float32Array) => void): void {
-    const loud = meanSquare(mic) > this.soundMeanSquare;
+  private probe(mic: MicChunk, send: (chunk: MicChunk) => void): void {
+    const pushToTalkHeld = this.talkKeyHeld;
+    const loud = mic.meanSquare > this.soundMeanSquare;
     this.enqueue(mic, loud);
     if (++this.probing > this.probeSettleEnd && loud) this.probeSound++;
     const talksOn = this.probeSound >= Math.ceil((this.probeEnd - this.probeSettleEnd) * PROBE_SOUND_SHARE);
@@ -325,25 +331,25 @@ export class EchoGuard {
     return 0;
   }
 
-  private enqueue(chunk: Float32Array, loud: boolean): void {
+  private enqueue(chunk: MicChunk, loud: boolean): void {
     const i = (this.fifoStart + this.fifoCount) % this.slots.length;
-    (this.slots[i] as Float32Array).set(chunk.subarray(0, CHUNK));
+    (this.slots[i] as MicChunk).copyFrom(chunk);
     this.loud[i] = loud ? 1 : 0;
     if (loud) this.loudInLine++;
     this.fifoCount++;
   }
 
   /** Sends the oldest chunk; with `silenceBursts`, a loud one that did not last goes as silence. */
-  private sendOldest(send: (chunk: Float32Array) => void, silenceBursts: boolean): void {
+  private sendOldest(send: (chunk: MicChunk) => void, silenceBursts: boolean): void {
     const i = this.fifoStart;
-    const slot = this.slots[i] as Float32Array;
+    const slot = this.slots[i] as MicChunk;
     if (this.loud[i] === 1) {
       this.loudInLine--;
       if (silenceBursts) {
         if (!this.inBurst) this.bursts++;
         this.inBurst = true;
         this.held++;
-        slot.fill(0);
+        slot.silence();
       }
     } else {
       this.inBurst = false;
@@ -353,7 +359,7 @@ export class EchoGuard {
     this.fifoCount--;
   }
 
-  private flush(send: (chunk: Float32Array) => void): void {
+  private flush(send: (chunk: MicChunk) => void): void {
     while (this.fifoCount > 0) this.sendOldest(send, false);
   }
 
@@ -363,10 +369,4 @@ export class EchoGuard {
     this.fifoCount = 0;
     this.loudInLine = 0;
   }
-}
-
-function meanSquare(x: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += (x[i] as number) ** 2;
-  return s / Math.max(1, x.length);
 }

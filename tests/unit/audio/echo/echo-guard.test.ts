@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MicChunk } from '../../../../src/plugin/audio/capture/mic-chunk.ts';
 import { EchoEstimator, EchoGuard } from '../../../../src/plugin/audio/echo/echo-guard.ts';
 import { speechLike } from '../../../support/signal.ts';
 import { closeSpeech, concat, playerSpeech16k, silence16k, speech16k } from '../../../support/speech.ts';
@@ -72,7 +73,7 @@ describe('EchoGuard', () => {
   const SILENCED = -1;
   function run(guard: EchoGuard, mic: Float32Array, ref: Float32Array, ptt = false, first = 0): number[] {
     const sent: number[] = [];
-    const send = (chunk: Float32Array): void => {
+    const send = ({ samples: chunk }: MicChunk): void => {
       if (chunk.every((v) => v === 0)) {
         sent.push(SILENCED);
         return;
@@ -85,7 +86,8 @@ describe('EchoGuard', () => {
       const m = mic.slice(i, i + CHUNK);
       m[0] = Math.fround((k + 1) * 1e-6);
       index.set(m[0] as number, k);
-      guard.process(m, ref.subarray(i, i + CHUNK), ptt, send);
+      guard.talkKeyHeld = ptt;
+      guard.process(new MicChunk(m).measure(), ref.subarray(i, i + CHUNK), send);
     }
     return sent;
   }
@@ -204,7 +206,7 @@ describe('EchoGuard', () => {
     const sent: number[] = [];
     const heard = new Float32Array(ref.length);
     let pausedAt = -1;
-    const send = (chunk: Float32Array): void => {
+    const send = ({ samples: chunk }: MicChunk): void => {
       if (chunk.every((v) => v === 0)) sent.push(SILENCED);
       else sent.push(index.get(chunk[0] as number) as number);
     };
@@ -215,7 +217,7 @@ describe('EchoGuard', () => {
       heard.set(m, i);
       m[0] = Math.fround((k + 1) * 1e-6);
       index.set(m[0] as number, k);
-      guard.process(m, paused ? new Float32Array(CHUNK) : ref.subarray(i, i + CHUNK), false, send);
+      guard.process(new MicChunk(m).measure(), paused ? new Float32Array(CHUNK) : ref.subarray(i, i + CHUNK), send);
       if (!paused && guard.playerHasFloor) {
         pausedAt = k + 1;
         if (tell) guard.voiceStopped(late);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MicUplink, type PairedSource } from '../../../../src/plugin/audio/capture/mic-uplink.ts';
 import { EchoGuard } from '../../../../src/plugin/audio/echo/echo-guard.ts';
-import { FloorYield, type PausableVoice } from '../../../../src/plugin/audio/echo/floor-yield.ts';
-import { GuardedUplink, type PairedSource } from '../../../../src/plugin/audio/echo/guarded-uplink.ts';
+import { type ControllableVoice, VoiceFloor } from '../../../../src/plugin/audio/playback/voice-floor.ts';
 import { rms, speechLike } from '../../../support/signal.ts';
 
 const CHUNK = 320;
@@ -49,10 +49,17 @@ class Room implements PairedSource {
   }
 }
 
-/** Her voice: pausing it stops what reaches the microphone once the pause has travelled the path. */
-class Voice implements PausableVoice {
+/** The NPC's voice: pausing it stops what reaches the microphone once the pause has travelled the path. */
+class Voice implements ControllableVoice {
   paused = false;
   readonly bufferedMs = 2000;
+  readonly writtenFrames = 0;
+  readonly consumedFrames = 0;
+  readonly state = 'playing';
+  enqueue(): void {}
+  end(): void {}
+  clear(): void {}
+  update(): void {}
   /** How many chunks the game had read when she paused. */
   pausedAtRead = -1;
   constructor(private readonly room: Room) {}
@@ -67,25 +74,25 @@ class Voice implements PausableVoice {
 }
 
 /** Frames of 3 chunks, but the one that reaches 3.5 s comes 400 ms late (20 chunks at once). */
-function play(uplink: GuardedUplink, room: Room, chunks: number): { sent: number[]; lateFrame: [number, number] } {
+function play(uplink: MicUplink, room: Room, chunks: number): { sent: number[]; lateFrame: [number, number] } {
   const sent: number[] = [];
   let lateFrame: [number, number] = [-1, -1];
   while (room.arrived < chunks) {
     const late = room.arrived >= 170 && lateFrame[0] < 0;
     if (late) lateFrame = [room.arrived, room.arrived + 20];
     room.arrived = Math.min(chunks, room.arrived + (late ? 20 : 3));
-    uplink.pump(false, room.arrived * 20, (chunk) => sent.push(rms(chunk)));
+    uplink.pump(room.arrived * 20, (chunk) => sent.push(rms(chunk.samples)));
   }
   return { sent, lateFrame };
 }
 
-describe('GuardedUplink', () => {
+describe('MicUplink with an echo guard', () => {
   it('a late frame: she pauses at the chunk that gives the player the floor, and her echo in the backlog is not taken for the player', () => {
     const room = new Room();
     const voice = new Voice(room);
     const guard = new EchoGuard(true, () => {}, { probeMs: 360 });
-    const yieldFloor = new FloorYield(voice);
-    const uplink = new GuardedUplink(room, guard, yieldFloor);
+    const yieldFloor = new VoiceFloor(voice);
+    const uplink = new MicUplink(room, { guard, floor: yieldFloor });
     const { sent, lateFrame } = play(uplink, room, 300);
     // She paused in the middle of the late frame, not after its backlog.
     expect(voice.pausedAtRead).toBeGreaterThan(lateFrame[0]);
@@ -103,7 +110,7 @@ describe('GuardedUplink', () => {
     const voice = new Voice(room);
     const guard = new EchoGuard(true, () => {}, { probeMs: 360 });
     guard.voiceStopped = () => {};
-    const { sent } = play(new GuardedUplink(room, guard, new FloorYield(voice)), room, 300);
+    const { sent } = play(new MicUplink(room, { guard, floor: new VoiceFloor(voice) }), room, 300);
     expect(sent.filter((level) => level > 10 ** (-55 / 20)).length).toBeGreaterThan(3);
     expect(guard.falseAlarms).toBe(0);
   });
