@@ -34,7 +34,7 @@ export const NpcVoiceEvent = {
   Connection: 'connection',
 } as const satisfies Record<string, keyof NpcVoiceEvents>;
 
-/** @internal The plugin's emitter, with `emit` callable by the parts that make up the plugin. */
+/** The plugin's emitter, with `emit` callable by the parts that make up the plugin. */
 export class NpcVoiceEmitter extends TypedEmitter<NpcVoiceEvents> {
   fire<K extends keyof NpcVoiceEvents>(event: K, payload: NpcVoiceEvents[K]): void {
     this.emit(event, payload);

@@ -28,8 +28,7 @@ export interface MicrophoneStartOptions {
    * Extra `getUserMedia` audio constraints. echoCancellation and noiseSuppression default to
    * true, autoGainControl to false: while an NPC speaks the canceller leaves the microphone near
    * silence, the browser's gain control rides up, and the next slip of the canceller comes out
-   * louder than the voice that caused it (measured on the acoustic loop: a −25 dBFS line came
-   * back at −9 dBFS and cut the NPC off). Set them here to change that.
+   * louder than the voice that caused it (docs/decisions.md). Set them here to change that.
    */
   constraints?: MediaTrackConstraints;
   /** @defaultValue 'auto' */

@@ -161,8 +161,8 @@ export class EchoEstimator {
 
   /**
    * Whether the newest 300 ms of the microphone holds a sample-by-sample copy of the voice at
-   * `lagMs` (±1 frame) — the check that tells her echo from another voice whose loudness happens
-   * to follow hers (a player talking over her while she speaks). Null when it cannot tell: the
+   * `lagMs` (±1 frame) — the check that tells the NPC's echo from another voice whose loudness
+   * happens to follow its own (a player talking over the NPC). Null when it cannot tell: the
    * voice was mostly silent over those frames, or the microphone inaudible.
    */
   waveformEcho(lagMs: number, minCorrelation = 0.3): boolean | null {

@@ -37,9 +37,10 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
   /** After a leak, treat the echo as present for at least this long. @defaultValue 10000 */
   stickyMs?: number;
   /**
-   * Ask her to pause before believing it is the player: when sound lasts, the guard first holds it
-   * and reports {@link EchoGuard.playerHasFloor} (the plugin pauses her voice on it and tells
-   * {@link EchoGuard.voiceStopped}), then listens this long. Echo — a canceller slipping — stops with her voice; a player talks on. Only then
+   * Ask the NPC to pause before believing sound is the player: when sound lasts, the guard first
+   * holds it and reports {@link EchoGuard.playerHasFloor} (the NPC's voice pauses on it and the guard
+   * is told {@link EchoGuard.voiceStopped}), then listens this long. Echo — a canceller slipping —
+   * stops with the NPC's voice; a player talks on. Only then
    * does anything go out (all of it, in order); if the sound stopped, it goes out as silence and
    * {@link EchoGuard.falseAlarms} counts it. 0 turns the probe off (the sound goes out at once).
    * For a guard whose voice can be paused. @defaultValue 0
@@ -55,13 +56,13 @@ const CHUNK = 320;
 const FLOOR_RELEASE_CHUNKS = 20;
 /** The NPC starting again after a pause this long counts as an onset (see onsetTalkMs). */
 const ONSET_AFTER_PAUSE_MS = 250;
-/** During a probe, what the microphone hears this soon after she pauses may still be her echo. */
+/** During a probe, what the microphone hears this soon after the NPC pauses may still be its echo (the echo path). */
 const PROBE_SETTLE_MS = 160;
 /** …after that, this share of the chunks must be sound for it to be the player. */
 const PROBE_SOUND_SHARE = 0.3;
-/** A probe waits at most this long for chunks captured before she paused (a late frame), ms. */
+/** A probe waits at most this long for chunks captured before the NPC paused (a late frame), ms. */
 const PROBE_MAX_LATE_MS = 1000;
-/** With a probe, sound this loud counts towards the floor while she speaks, dBFS. */
+/** With a probe, sound this loud counts towards the floor while the NPC speaks, dBFS (see docs/decisions.md). */
 const PROBE_FLOOR_DB = -80;
 
 /**
@@ -71,7 +72,7 @@ const PROBE_FLOOR_DB = -80;
  *   one that misses or slips), hold the microphone while the NPC is audible plus a hangover. When
  *   the echo is cancelled, the microphone runs a short delay line behind
  *   ({@link EchoGuardOptions.lookaheadMs}): sound that lasts ({@link EchoGuardOptions.minTalkMs},
- *   longer just after she starts a sentence) and is still going on gives the player the floor and
+ *   longer just after the NPC starts a sentence) and is still going on gives the player the floor and
  *   everything goes out, in order; short bursts (what a canceller lets slip while it re-locks) go
  *   out as silence; a leak that is plainly the NPC's voice (its waveform, at its delay) is dropped
  *   and makes the echo state stick.
@@ -103,7 +104,7 @@ export class EchoGuard {
   private readonly probeSettleChunks: number;
   private readonly probeMaxChunks: number;
   private probing = -1; // chunks into the probe, or −1
-  private probeSettleEnd = 0; // chunk of the probe from which her echo has stopped
+  private probeSettleEnd = 0; // chunk of the probe from which the NPC's echo has stopped
   private probeEnd = 0; // chunk of the probe at which it decides
   private probeSound = 0;
   private quietRun = 0;
@@ -135,10 +136,10 @@ export class EchoGuard {
     this.hangoverMs = options.hangoverMs ?? 300;
     this.everyChunks = Math.max(1, Math.round((options.everyMs ?? 500) / 20));
     this.delayChunks = Math.max(0, Math.round((options.lookaheadMs ?? 160) / 20));
-    // With a probe to catch mistakes, sound need not last as long before she is asked to pause.
+    // With a probe to catch mistakes, sound need not last as long before the NPC is asked to pause.
     const minTalkMs = options.minTalkMs ?? ((options.probeMs ?? 0) > 0 ? 120 : 140);
     this.talkChunks = Math.min(Math.max(1, this.delayChunks), Math.max(1, Math.round(minTalkMs / 20)));
-    // With a probe, a slip at the start of a line costs her a short pause, not a cut: no onset rule.
+    // With a probe, a slip at the start of a line costs the NPC a short pause, not a cut: no onset rule.
     const onsetTalkMs = options.onsetTalkMs ?? ((options.probeMs ?? 0) > 0 ? 0 : 400);
     this.onsetTalkChunks = Math.max(this.talkChunks, Math.round(onsetTalkMs / 20));
     this.onsetChunks = Math.round((options.onsetMs ?? 700) / 20);
@@ -148,8 +149,7 @@ export class EchoGuard {
     this.probeSettleChunks = Math.min(this.probeChunks - 1, Math.round(PROBE_SETTLE_MS / 20));
     this.probeMaxChunks = this.probeChunks > 0 ? this.probeChunks + Math.round(PROBE_MAX_LATE_MS / 20) : 0;
     const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + this.probeMaxChunks + 1;
-    // While she speaks, a canceller suppresses a player talking over her to −50…−70 dBFS in bursts
-    // (its residue of her stays near −110). With a probe, that is enough to ask her to pause.
+    // A canceller squeezes a player talking over the NPC far down; with a probe, faint sound may ask the NPC to pause.
     this.floorMeanSquare = this.probeChunks > 0 ? Math.min(this.soundMeanSquare, 10 ** (PROBE_FLOOR_DB / 10)) : this.soundMeanSquare;
     const fifo = new Float32Array(slots * CHUNK);
     this.slots = Array.from({ length: slots }, (_, i) => new MicChunk(fifo.subarray(i * CHUNK, (i + 1) * CHUNK)));
@@ -173,7 +173,7 @@ export class EchoGuard {
 
   /**
    * True while the player has the floor over the NPC: sound that lasted got through the delay line
-   * while she spoke, and the microphone has not yet been quiet for 400 ms.
+   * while the NPC spoke, and the microphone has not yet been quiet for 400 ms.
    */
   get playerHasFloor(): boolean {
     return this.floor || this.probing >= 0;
@@ -203,7 +203,7 @@ export class EchoGuard {
     }
     if (pushToTalkHeld || this.mode === 'off' || !this.npcAudible) {
       // The line empties: whole when the player holds the key or has the floor, else what is
-      // still short sound in it (the tail of her echo) goes as silence.
+      // still short sound in it (the tail of the NPC's echo) goes as silence.
       if (pushToTalkHeld || this.mode === 'off' || this.loudInLine >= this.talkChunks) this.flush(send);
       else while (this.fifoCount > 0) this.sendOldest(send, true);
       this.floor = false;
@@ -241,7 +241,7 @@ export class EchoGuard {
     // The floor goes to sound that is still going on and has lasted.
     if (loud && this.loudInLine >= this.talkChunks && (!onset || this.loudStretch() >= this.onsetTalkChunks)) {
       // Sound that lasts: the player is talking. Everything goes, in order — or first, with a
-      // probe, she is asked to pause while the guard listens on.
+      // probe, the NPC is asked to pause while the guard listens on.
       if (this.probeChunks > 0) {
         this.probing = 0;
         this.probeSound = 0;
@@ -254,7 +254,7 @@ export class EchoGuard {
   }
 
   /**
-   * Tells a probing guard that her voice stopped just now — paused for the player, or already
+   * Tells a probing guard that the NPC's voice stopped just now — paused for the player, or already
    * finished — while `unreadChunks` microphone chunks captured before this moment are still to be
    * fed. The probe then listens for the player only once those chunks and the echo path after
    * them have gone by, however late the game's frame came (a frame of 300 ms holds a whole probe).
@@ -262,11 +262,8 @@ export class EchoGuard {
    *
    * @example
    * ```ts
-   * guard.process(mic, ref, false, send);
-   * if (guard.playerHasFloor && !voice.paused) {
-   *   voice.pause();
-   *   guard.voiceStopped(Math.floor(clip.available() / 320));
-   * }
+   * guard.process(chunk, ref, send);
+   * if (guard.playerHasFloor && floor.yieldToPlayer(now)) guard.voiceStopped(Math.floor(clip.available() / 320));
    * ```
    */
   voiceStopped(unreadChunks: number): void {
@@ -285,7 +282,7 @@ export class EchoGuard {
     this.flush(send);
   }
 
-  /** One chunk of a probe: hold it; at the end, the player takes the floor, or it was her echo. */
+  /** One chunk of a probe: hold it; at the end, the player takes the floor, or it was the NPC's echo. */
   private probe(mic: MicChunk, send: (chunk: MicChunk) => void): void {
     const pushToTalkHeld = this.talkKeyHeld;
     const loud = mic.meanSquare > this.soundMeanSquare;
@@ -297,7 +294,7 @@ export class EchoGuard {
       return;
     }
     if (this.probing < this.probeEnd) return;
-    // The sound stopped with her voice: it was her echo. It goes out as silence.
+    // The sound stopped with the NPC's voice: it was its echo. It goes out as silence.
     this.probing = -1;
     this.falseAlarms++;
     this.inBurst = false;
@@ -307,10 +304,8 @@ export class EchoGuard {
   private measure(): void {
     const e = this.estimator.estimate();
     if (!e) return;
-    // Loudness that follows hers may be the player talking over her (an eSpeak player over an
-    // eSpeak NPC did it in 2 of 4 demo runs, and the first verdict held the player for seconds).
-    // With a canceller on, echo must also be her waveform at that delay.
-    if (e.echo && this.cancellerOn !== false && this.estimator.waveformEcho(e.lagMs) === false) e.echo = false;
+    // Loudness that follows the NPC's may be the player talking over it: with a canceller on, echo
+    // must also be the NPC's waveform at that delay.
     this.lastEstimate = e;
     // Without a canceller (the browser says so) only a real absence of echo (headphones) counts.
     const cancelled = !e.echo && (this.cancellerOn !== false || e.returnLossDb >= 40);

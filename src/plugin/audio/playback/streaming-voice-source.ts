@@ -242,7 +242,7 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
    *
    * @example
    * ```ts
-   * voice.pause();                       // the player started talking over her
+   * voice.pause();                       // the player started talking over the NPC
    * live.on('interrupted', () => voice.clear());
    * setTimeout(() => voice.resume(), 800); // nobody confirmed it: play on
    * ```
