@@ -99,7 +99,7 @@ describe('EarlyConnect', () => {
   it('closes every prepared connection when destroyed', async () => {
     const early = new EarlyConnect();
     const all = [new FakeConnection(), new FakeConnection(), new FakeConnection()];
-    all.forEach((c, i) => early.prepare(`npc${i}`, () => asLive(c)));
+    for (const [i, c] of all.entries()) early.prepare(`npc${i}`, () => asLive(c));
     await early.destroy();
     expect(all.map((c) => c.destroys)).toEqual([1, 1, 1]);
     expect(all.some((_, i) => early.has(`npc${i}`))).toBe(false);
