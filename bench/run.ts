@@ -1,14 +1,21 @@
 // `npm run bench` — every benchmark in one run, side by side with its reference.
 // `npm run bench -- --json` prints one JSON object per metric per line instead of a table.
+// `npm run bench -- --only=audio,plugin` runs the suites with those words in their titles (before the parenthesis).
 import type { Metric, Suite } from './metric.ts';
 import { audioSuite } from './suites/audio.ts';
 import { demoSuite } from './suites/demo.ts';
 import { emulatorSuite } from './suites/emulator.ts';
 import { loopSuite } from './suites/loop.ts';
+import { pluginSuite } from './suites/plugin.ts';
 
-const suites: Suite[] = [audioSuite, emulatorSuite, demoSuite, loopSuite];
+const suites: Suite[] = [audioSuite, emulatorSuite, demoSuite, pluginSuite, loopSuite];
 const json = process.argv.includes('--json');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+/** A suite's title words: `--only=emulator` picks the emulator suite, not every suite that runs the emulator. */
+const titleWords = (suite: Suite) => (suite.name.split(' (')[0] as string).split(' ');
 
 function fmt(n: number | undefined): string {
   if (n === undefined) return '';
@@ -16,8 +23,12 @@ function fmt(n: number | undefined): string {
 }
 
 let failed = false;
+if (only && !suites.some((suite) => titleWords(suite).some((w) => only.includes(w)))) {
+  console.error(`--only=${only.join(',')} names no suite (${suites.map((s) => titleWords(s).join(' ')).join('; ')})`);
+  failed = true;
+}
 for (const suite of suites) {
-  if (only && !suite.name.includes(only)) continue;
+  if (only && !titleWords(suite).some((w) => only.includes(w))) continue;
   let metrics: Metric[];
   try {
     metrics = await suite.run();

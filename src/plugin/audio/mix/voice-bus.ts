@@ -1,4 +1,4 @@
-import { type SpatialOptions, spatialize } from './spatial.js';
+import { placeVoice, resolveSpatial, type SpatialOptions, type SpatialPlacement } from './spatial.js';
 
 /** Options of {@link VoiceBus}. */
 export interface VoiceBusOptions {
@@ -26,7 +26,9 @@ export class VoiceBus {
   readonly input: GainNode;
   private readonly distance: GainNode;
   private readonly panner: StereoPannerNode;
-  private readonly spatial: SpatialOptions | false;
+  private readonly spatial: Readonly<Required<SpatialOptions>> | null;
+  /** Reused every frame: setOffset allocates nothing. */
+  private readonly placement: SpatialPlacement = { pan: 0, gain: 1 };
   private readonly smoothing: number;
   private lastPan = Number.NaN;
   private lastGain = Number.NaN;
@@ -42,7 +44,7 @@ export class VoiceBus {
     this.distance = context.createGain();
     this.panner = context.createStereoPanner();
     this.input.connect(this.distance).connect(this.panner).connect(destination);
-    this.spatial = options.spatial ?? {};
+    this.spatial = options.spatial === false ? null : resolveSpatial(options.spatial);
     this.smoothing = options.smoothing ?? 0.05;
   }
 
@@ -58,17 +60,16 @@ export class VoiceBus {
 
   /** Where the NPC is relative to the listener (world units). */
   setOffset(dx: number, dy: number): void {
-    if (this.destroyed || this.spatial === false) return;
-    const { pan, gain } = spatialize(dx, dy, this.spatial);
-    const t = this.context.currentTime;
+    if (this.destroyed || this.spatial === null) return;
+    const place = placeVoice(dx, dy, this.spatial, this.placement);
     // Skip inaudible changes: this runs every frame and automation events are not free.
-    if (Math.abs(pan - this.lastPan) > 0.005) {
-      this.panner.pan.setTargetAtTime(pan, t, this.smoothing);
-      this.lastPan = pan;
+    if (Math.abs(place.pan - this.lastPan) > 0.005) {
+      this.panner.pan.setTargetAtTime(place.pan, this.context.currentTime, this.smoothing);
+      this.lastPan = place.pan;
     }
-    if (Math.abs(gain - this.lastGain) > 0.002) {
-      this.distance.gain.setTargetAtTime(gain, t, this.smoothing);
-      this.lastGain = gain;
+    if (Math.abs(place.gain - this.lastGain) > 0.002) {
+      this.distance.gain.setTargetAtTime(place.gain, this.context.currentTime, this.smoothing);
+      this.lastGain = place.gain;
     }
   }
 
