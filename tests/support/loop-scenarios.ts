@@ -91,8 +91,9 @@ export async function openGuardOnLoop(
     .catch(() => {}); // no guard (no microphone): nothing to watch; the scenario tells the rest
   await demo.page.evaluate(() => {
     // Watch what the guard lets through: a loud chunk sent while she is audible is echo or the player.
+    type Chunk = { samples: Float32Array };
     type Guard = {
-      process(m: Float32Array, r: Float32Array, p: boolean, s: (c: Float32Array) => void): void;
+      process(m: Chunk, r: Float32Array, s: (c: Chunk) => void): void;
       voiceStopped(unread: number): void;
       npcAudible: boolean;
       state: string;
@@ -112,11 +113,11 @@ export async function openGuardOnLoop(
       voiceStopped(unread);
     };
     const process = guard.process.bind(guard);
-    guard.process = (mic: Float32Array, ref: Float32Array, ptt: boolean, send: (c: Float32Array) => void) =>
-      process(mic, ref, ptt, (chunk: Float32Array) => {
-        const level = db(chunk);
+    guard.process = (mic: Chunk, ref: Float32Array, send: (c: Chunk) => void) =>
+      process(mic, ref, (chunk: Chunk) => {
+        const level = db(chunk.samples);
         if (level > -55)
-          w.observed.loudSent.push([Date.now(), db(mic), db(ref), `${guard.state}${guard.npcAudible ? '' : ' (not audible)'}`]);
+          w.observed.loudSent.push([Date.now(), db(mic.samples), db(ref), `${guard.state}${guard.npcAudible ? '' : ' (not audible)'}`]);
         send(chunk);
       });
   });
