@@ -306,6 +306,7 @@ export class EchoGuard {
     if (!e) return;
     // Loudness that follows the NPC's may be the player talking over it: with a canceller on, echo
     // must also be the NPC's waveform at that delay.
+    if (e.echo && this.cancellerOn !== false && this.estimator.waveformEcho(e.lagMs) === false) e.echo = false;
     this.lastEstimate = e;
     // Without a canceller (the browser says so) only a real absence of echo (headphones) counts.
     const cancelled = !e.echo && (this.cancellerOn !== false || e.returnLossDb >= 40);

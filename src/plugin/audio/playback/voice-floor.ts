@@ -112,7 +112,7 @@ export class VoiceFloor {
   clear(): void {
     if (this.yielded) {
       this.yielded = false;
-      
+      this.confirmed++;
     }
     this.voice.clear();
   }
