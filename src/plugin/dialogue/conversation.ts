@@ -438,10 +438,9 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   }
 
   private isLive(): boolean {
-    return (
-      !['idle', 'connecting', 'ended', 'error'].includes(this.machine.state) ||
-      (this.machine.state === 'connecting' && this.live.state === 'reconnecting')
-    );
+    const state = this.machine.state;
+    if (state === 'connecting') return this.live.state === 'reconnecting';
+    return state !== 'idle' && state !== 'ended' && state !== 'error';
   }
 
   private addHistory(speaker: 'player' | 'npc', text: string): void {

@@ -2,6 +2,7 @@ import type { FunctionCall, FunctionResponse, LiveServerContent, LiveSession } f
 import { NpcVoiceError } from '../errors.js';
 import { TypedEmitter } from '../events.js';
 import { floatToPcm16Base64, pcm16Base64ToFloat } from '../wire/pcm.js';
+import { INPUT_AUDIO_RATE, realtimeAudioMessage } from '../wire/realtime-audio.js';
 import { errorForClose, LiveError } from './live-errors.js';
 import type { LiveModel, LiveSessionParams } from './live-model.js';
 import type { LiveSocket } from './socket.js';
@@ -53,7 +54,6 @@ export interface LiveConnectionOptions {
   holdAudioMs?: number;
 }
 
-const INPUT_RATE = 16000;
 /** After the player's last word, the service needs its silence window plus a moment to answer. */
 const QUIET_AFTER_SPEECH_MS = 2500;
 
@@ -140,7 +140,12 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
       return;
     }
     if (this.stateValue !== 'open' || !this.current) return;
-    this.current.session.sendAudioRealtime({ mimeType: `audio/pcm;rate=${INPUT_RATE}`, data: floatToPcm16Base64(samples) }).catch(() => {});
+    try {
+      this.current.socket.send(realtimeAudioMessage(floatToPcm16Base64(samples)));
+    } catch {
+      // The socket closed under us; the reconnect that follows takes the audio from here on.
+      this.emit('audioDropped', { samples: samples.length, reason: 'the connection closed while sending' });
+    }
   }
 
   /** Sends a typed line as a complete user turn (it interrupts the model, as speech would). */
@@ -353,7 +358,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   private hold(samples: Float32Array): void {
     this.held.push(samples.slice());
     this.heldSamples += samples.length;
-    const limit = (this.opts.holdAudioMs / 1000) * INPUT_RATE;
+    const limit = (this.opts.holdAudioMs / 1000) * INPUT_AUDIO_RATE;
     let dropped = 0;
     while (this.heldSamples > limit && this.held.length > 0) {
       const first = this.held.shift() as Float32Array;

@@ -40,7 +40,9 @@ export class MicChunk {
 
   /** Takes another chunk's samples, level and verdict (no allocation). */
   copyFrom(other: MicChunk): this {
-    this.samples.set(other.samples.subarray(0, this.samples.length));
+    const from = other.samples;
+    // A view only when the lengths differ: chunks of one size copy without allocating.
+    this.samples.set(from.length === this.samples.length ? from : from.subarray(0, this.samples.length));
     this.meanSquare = other.meanSquare;
     this.voiced = other.voiced;
     return this;
