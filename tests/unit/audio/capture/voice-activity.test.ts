@@ -113,11 +113,22 @@ describe('VoiceActivity', () => {
     expect(vad.noiseFloorDb).toBeLessThan(-60 - 10 * 0.5);
   });
 
-  it('does not raise the floor with speech', () => {
+  it('hears a voice that goes on for ten seconds without a pause', () => {
     const vad = new VoiceActivity();
     const voice = sine(amplitudeAt(-20));
-    for (let i = 0; i < 200; i++) vad.classify(voice);
-    expect(vad.noiseFloorDb).toBe(-70);
+    for (let i = 0; i < 500; i++) vad.classify(voice);
     expect(voice.voiced).toBe(true);
+    expect(vad.noiseFloorDb).toBeCloseTo(-70 + 10 * 2.5, 6); // crept up 2.5 dB a second
+  });
+
+  it('stops taking a steady loud noise for a voice within six seconds (a fan switched on)', () => {
+    const vad = new VoiceActivity(); // floor −70
+    const fan = sine(amplitudeAt(-45)); // 25 dB above the floor, above −50 dBFS
+    let voicedChunks = 0;
+    for (let i = 0; i < 300; i++) if (vad.classify(fan)) voicedChunks++;
+    expect(fan.voiced).toBe(false);
+    // 13 dB of creep at 2.5 dB a second: about 5.2 s of it counted as voice, no more.
+    expect(voicedChunks).toBeGreaterThan(250);
+    expect(voicedChunks).toBeLessThan(270);
   });
 });
