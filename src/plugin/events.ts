@@ -21,7 +21,7 @@ export class TypedEmitter<Events extends object> {
   private readonly handlers = new Map<keyof Events, Set<Handler<never>>>();
 
   /** Calls `handler` every time `event` is emitted until the subscription is closed. */
-  on<K extends keyof Events>(event: K, handler: Handler<Events[K]>): Subscription {
+  on<K extends keyof Events>(event: K, handler: (payload: Events[K]) => void): Subscription {
     let set = this.handlers.get(event);
     if (!set) {
       set = new Set();
@@ -32,7 +32,7 @@ export class TypedEmitter<Events extends object> {
   }
 
   /** Calls `handler` the next time `event` is emitted, then forgets it. */
-  once<K extends keyof Events>(event: K, handler: Handler<Events[K]>): Subscription {
+  once<K extends keyof Events>(event: K, handler: (payload: Events[K]) => void): Subscription {
     const sub = this.on(event, (payload) => {
       sub.close();
       handler(payload);
@@ -41,7 +41,7 @@ export class TypedEmitter<Events extends object> {
   }
 
   /** Stops calling `handler` for `event`. */
-  off<K extends keyof Events>(event: K, handler: Handler<Events[K]>): void {
+  off<K extends keyof Events>(event: K, handler: (payload: Events[K]) => void): void {
     const set = this.handlers.get(event);
     if (!set) return;
     set.delete(handler as Handler<never>);

@@ -1,4 +1,5 @@
-import { type EchoMode, type LiveBackend, Microphone } from '../../plugin/index.ts';
+import { Microphone } from '../../plugin/audio.ts';
+import type { EchoMode, LiveBackend } from '../../plugin/index.ts';
 import { BACKEND_LABELS } from '../backend.ts';
 import { byId, el } from './dom.ts';
 

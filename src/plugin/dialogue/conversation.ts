@@ -34,6 +34,15 @@ export interface ConversationEvents {
   error: { error: NpcVoiceError };
 }
 
+/** Event names of a {@link Conversation}, for games that prefer constants to strings. */
+export const ConversationEvent = {
+  State: 'state',
+  Transcript: 'transcript',
+  Subtitle: 'subtitle',
+  Action: 'action',
+  Error: 'error',
+} as const satisfies Record<string, keyof ConversationEvents>;
+
 /** The part of a {@link StreamingVoiceSource} a conversation drives. */
 export interface VoiceOutput {
   enqueue(samples: Float32Array): void;

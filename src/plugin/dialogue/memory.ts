@@ -32,7 +32,7 @@ export class ConversationMemory {
     return { history: [...m.history], handle: fresh ? m.handle : null, savedAt: m.savedAt };
   }
 
-  /** Remembers a conversation's history and its latest resumption handle. */
+  /** @internal The plugin records each conversation's history and latest resumption handle. */
   remember(npcId: string, history: readonly TranscriptEntry[], handle: string | null, now = Date.now()): void {
     this.byNpc.set(npcId, { history: history.slice(-500), handle, savedAt: now });
   }

@@ -37,6 +37,23 @@ export interface LiveConnectionEvents {
   error: { error: LiveError };
 }
 
+/** Event names of a {@link LiveConnection}. */
+export const LiveConnectionEvent = {
+  Audio: 'audio',
+  InputTranscript: 'inputTranscript',
+  OutputTranscript: 'outputTranscript',
+  ToolCall: 'toolCall',
+  ToolCallCancellation: 'toolCallCancellation',
+  Interrupted: 'interrupted',
+  GenerationComplete: 'generationComplete',
+  TurnComplete: 'turnComplete',
+  GoAway: 'goAway',
+  Resumable: 'resumable',
+  StateChange: 'stateChange',
+  AudioDropped: 'audioDropped',
+  Error: 'error',
+} as const satisfies Record<string, keyof LiveConnectionEvents>;
+
 /** Options of {@link LiveConnection}. */
 export interface LiveConnectionOptions {
   model: LiveModel;

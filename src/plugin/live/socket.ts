@@ -57,11 +57,12 @@ export class LiveSocket implements WebSocketHandler {
   private wake: (() => void) | null = null;
   private ended = false;
   private failure: Error | null = null;
-  /** How the most recent connection closed (null while open or never opened). */
+  /** @internal How the most recent connection closed (null while open or never opened). */
   lastClose: SocketClose | null = null;
-  /** Messages sent on the current connection (the service's `lastConsumedClientMessageIndex` counts these). */
+  /** @internal Messages sent on the current connection (the service's `lastConsumedClientMessageIndex` counts these). */
   sent = 0;
 
+  /** @internal Made by {@link createLiveModel}'s sessions, one per connection. */
   constructor(private readonly options: LiveSocketOptions = {}) {}
 
   async connect(url: string): Promise<void> {
@@ -114,7 +115,7 @@ export class LiveSocket implements WebSocketHandler {
     this.sent++;
   }
 
-  /** Sends a client message the SDK has no method for. */
+  /** @internal Sends a client message the SDK has no method for. */
   sendJson(message: object): void {
     this.send(JSON.stringify(message));
   }

@@ -60,6 +60,9 @@ export interface MicrophoneClipEvents {
   ended: { readonly reason: 'stopped' | 'track-ended' };
 }
 
+/** Event names of a {@link MicrophoneClip}. */
+export const MicrophoneClipEvent = { Ended: 'ended' } as const satisfies Record<string, keyof MicrophoneClipEvents>;
+
 /**
  * The Unity-style entry point: `Microphone.start()` returns a circular {@link MicrophoneClip}
  * the game polls every frame.

@@ -141,7 +141,7 @@ export class Resampler {
   }
 
   /** Which filter implementation this instance runs. */
-  get implementation(): FirKernel['name'] {
+  get implementation(): 'wasm-simd' | 'js' {
     return this.kernel.name;
   }
 

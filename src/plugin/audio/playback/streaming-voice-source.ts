@@ -54,6 +54,12 @@ export interface StreamingVoiceSourceEvents {
   underrun: { readonly underruns: number };
 }
 
+/** Event names of a {@link StreamingVoiceSource}. */
+export const StreamingVoiceSourceEvent = {
+  Drained: 'drained',
+  Underrun: 'underrun',
+} as const satisfies Record<string, keyof StreamingVoiceSourceEvents>;
+
 /** What the source is doing. */
 export type VoicePlaybackState = 'idle' | 'buffering' | 'playing';
 const STATE_NAMES: readonly VoicePlaybackState[] = ['idle', 'buffering', 'playing'];
