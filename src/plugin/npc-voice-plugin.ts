@@ -13,7 +13,7 @@ import { EarlyConnect } from './game/early-connect.js';
 import { NpcHandle, type Placed } from './game/npc-handle.js';
 import { NpcVoiceEmitter, type NpcVoiceEvents } from './game/npc-voice-events.js';
 import { type NpcVoiceConfig, type NpcVoiceSettings, resolveSettings } from './game/settings.js';
-import type { ScreenArea, SightCamera } from './game/sight.js';
+import { sightCamera } from './game/sight-camera.js';
 import { LiveConnection, type LiveConnectionState } from './live/live-connection.js';
 import { createLiveModel } from './live/live-model.js';
 
@@ -292,7 +292,7 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
       history: this.memory.get(npc.id).history,
       events: this.emitter,
       audio: context ? webAudio(context, () => this.ensureMixer(), settings) : null,
-      camera: settings.sight ? this.camera(npc) : null,
+      camera: settings.sight && this.game ? sightCamera(this.game, this.scene, npc) : null,
     });
     this.active = active;
     this.keepAlive ??= new AudioKeepAlive(this.game?.sound ?? null, context);
@@ -345,34 +345,6 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
       );
     this.mixer ??= acquireMixer(sound, this.settings.ducking);
     return this.mixer;
-  }
-
-  /** The game's view for sight: the canvas, where the NPC is on screen, JPEG snapshots. */
-  private camera(npc: NpcHandle): SightCamera | null {
-    const renderer = this.game?.renderer as (Phaser.Renderer.Canvas.CanvasRenderer | Phaser.Renderer.WebGL.WebGLRenderer) | undefined;
-    if (!renderer?.snapshotArea) return null;
-    return {
-      canvasSize: () => ({ width: renderer.width, height: renderer.height }),
-      npcOnScreen: () => {
-        const camera = this.scene?.cameras.main;
-        if (!camera) return null;
-        return { x: (npc.gameObject.x - camera.worldView.x) * camera.zoom, y: (npc.gameObject.y - camera.worldView.y) * camera.zoom };
-      },
-      snapshot: (area: ScreenArea, quality: number, done: (jpeg: string) => void) =>
-        renderer.snapshotArea(
-          area.x,
-          area.y,
-          area.width,
-          area.height,
-          (image) => {
-            const src = (image as HTMLImageElement).src;
-            const comma = src?.indexOf(',') ?? -1;
-            if (comma > 0) done(src.slice(comma + 1));
-          },
-          'image/jpeg',
-          quality,
-        ),
-    };
   }
 }
 
