@@ -261,12 +261,13 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     this.mixer = null;
   }
 
-  private update(_time: number, delta: number): void {
+  /** The frame loop: Phaser's clock (ms) drives the microphone path, so no clock is read here. */
+  private update(time: number, delta: number): void {
     const settings = this.settings;
     if (this.listener && (settings.autoTalk || settings.earlyConnect)) this.proximity.update(this.listener, this.npcs, this.onProximity);
     const active = this.active;
     if (!active) return;
-    active.update(performance.now(), delta, this.listener);
+    active.update(time, delta, this.listener);
     this.mixer?.setDucked(active.npcAudible);
   }
 
