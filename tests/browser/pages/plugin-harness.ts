@@ -53,7 +53,8 @@ class Village extends Phaser.Scene {
     const config = (this.registry.get('config') as NpcVoiceConfig) ?? {};
     this.npcVoice.configure({ backend: 'emulator', ...config });
     const guardSprite = this.add.rectangle(400, 300, 32, 48, 0x3355aa);
-    this.player = this.add.rectangle(440, 300, 32, 48, 0xaa5533);
+    const at = (this.registry.get('playerAt') as { x: number; y: number } | null) ?? { x: 440, y: 300 };
+    this.player = this.add.rectangle(at.x, at.y, 32, 48, 0xaa5533);
     this.guard = this.npcVoice.addNpc(guardSprite, {
       id: 'guard',
       name: 'Edda',
@@ -94,8 +95,11 @@ const h = {
   /** Recording index at which named moments happened (stamped on the audio thread). */
   marks: {} as Record<string, number>,
   frameTimes: [] as number[],
+  /** Every state the game's AudioContext went through (statechange), in order. */
+  contextStates: [] as string[],
 
-  async boot(config: NpcVoiceConfig = {}, options: { longGreeting?: boolean } = {}) {
+  /** Starts the game; the player stands at `playerAt` (default 40 px from the guard, inside its radius). */
+  async boot(config: NpcVoiceConfig = {}, options: { longGreeting?: boolean; playerAt?: { x: number; y: number } } = {}) {
     const game = new Phaser.Game({
       type: Phaser.CANVAS,
       width: 800,
@@ -109,9 +113,11 @@ const h = {
     await new Promise<void>((resolve) => game.events.once(Phaser.Core.Events.READY, () => resolve()));
     game.registry.set('config', config);
     game.registry.set('longGreeting', options.longGreeting ?? false);
+    game.registry.set('playerAt', options.playerAt ?? null);
     game.scene.add('village', Village, true);
     await until(() => !!h.scene());
     const ctx = (game.sound as Phaser.Sound.WebAudioSoundManager).context;
+    ctx.addEventListener('statechange', () => h.contextStates.push(ctx.state));
     await ctx.resume();
     await ctx.audioWorklet.addModule(recorderUrl);
     const rec = new AudioWorkletNode(ctx, 'test-recorder', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
@@ -207,6 +213,10 @@ const h = {
     await sleep(500);
   },
 
+  sendText(text: string) {
+    h.plugin().sendText(text);
+  },
+
   /** The plugin's configure() (applies to the next conversation). */
   configure(config: NpcVoiceConfig) {
     h.plugin().configure(config);
@@ -234,9 +244,12 @@ const h = {
       howl.once('loaderror', (_id, error) => reject(new Error(`Howl did not load: ${String(error)}`)));
     });
     howl.play();
+    h.howl = howl;
   },
 
-  /** Runs Howler's own suspend paths: the 30 s idle auto-suspend (its timer run now) and `Howler.unload()`. */
+  howl: null as Howl | null,
+
+  /** Howler's idle auto-suspend (30 s after its last sound stopped), with its timer run at once. */
   howlerIdleSuspend() {
     const realSetTimeout = window.setTimeout;
     // Howler schedules the suspend 30 s ahead; run that timer at once.
@@ -267,11 +280,17 @@ const h = {
     window.dispatchEvent(new Event('focus'));
   },
 
-  /** The tab goes hidden or comes back (Phaser listens to document visibilitychange). */
+  /**
+   * The tab goes hidden or comes back: document visibilitychange (Phaser's HIDDEN / VISIBLE) and,
+   * as the browser does for a hidden tab, no animation frames in between.
+   */
   setHidden(hidden: boolean) {
+    const loop = (h.game as Phaser.Game).loop;
     Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
     document.dispatchEvent(new Event('visibilitychange'));
+    if (hidden) loop.sleep();
+    else loop.wake();
   },
 
   movePlayer(x: number, y: number) {

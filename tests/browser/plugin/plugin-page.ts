@@ -64,6 +64,18 @@ export interface EmulatorCounters {
   audioSeconds: number;
 }
 
+/** Polls the emulator's counters until `check` holds. */
+export async function waitForStats(check: (s: EmulatorCounters) => boolean, timeoutMs = 10_000): Promise<EmulatorCounters> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await emulatorStats();
+    if (check(stats)) return stats;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting on the emulator; stats: ${JSON.stringify({ ...stats, recentVideoFrames: undefined })}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export async function emulatorStats(): Promise<EmulatorCounters> {
   const res = await fetch(`${baseUrl}/emulator/stats`);
   if (!res.ok) throw new Error(`/emulator/stats answered ${res.status}`);
