@@ -26,7 +26,7 @@ export function useBrowser(options: TestBrowserOptions = { microphoneWav: fixtur
 export async function openHarness(
   browser: Browser,
   config: Record<string, unknown> = {},
-  options: { longGreeting?: boolean } = {},
+  options: { longGreeting?: boolean; playerAt?: { x: number; y: number } } = {},
 ): Promise<Page> {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
