@@ -3,6 +3,7 @@
 import { Howl, Howler } from 'howler';
 import * as Phaser from 'phaser';
 import { type NpcHandle, type NpcVoiceConfig, NpcVoicePlugin } from '../../../src/plugin/index.ts';
+import { guardNpc } from '../../support/characters.ts';
 import recorderUrl from './recorder.worklet.js?url';
 
 // ——— instrumentation: what is alive ———
@@ -55,18 +56,14 @@ class Village extends Phaser.Scene {
     const guardSprite = this.add.rectangle(400, 300, 32, 48, 0x3355aa);
     const at = (this.registry.get('playerAt') as { x: number; y: number } | null) ?? { x: 440, y: 300 };
     this.player = this.add.rectangle(at.x, at.y, 32, 48, 0xaa5533);
-    this.guard = this.npcVoice.addNpc(guardSprite, {
-      id: 'guard',
-      name: 'Edda',
-      persona: 'You are Edda, the stern gate guard of Oakvale.',
-      voice: 'Kore',
-      greeting: 'Halt! Who goes there?',
-      sampleLines: ['The gate stays shut after dark.', 'State your business, traveller.'],
-      ...(this.registry.get('longGreeting')
-        ? { greeting: 'Halt traveller who goes there on this cold and windy evening at the old north gate of Oakvale' }
-        : {}),
-      actions: { open_gate: { description: 'Opens the village gate.', handler: () => ({ message: 'The gate swings open.' }) } },
-    });
+    this.guard = this.npcVoice.addNpc(
+      guardSprite,
+      guardNpc(
+        this.registry.get('longGreeting')
+          ? { greeting: 'Halt traveller who goes there on this cold and windy evening at the old north gate of Oakvale' }
+          : {},
+      ),
+    );
     this.npcVoice.setListener(this.player);
     const log = (kind: string) => (data: object) => h.log.push({ t: performance.now(), kind, data: summarize(data) });
     for (const e of ['state', 'transcript', 'subtitle', 'action', 'error', 'connection', 'proximity'] as const) this.npcVoice.on(e, log(e));
