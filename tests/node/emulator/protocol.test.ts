@@ -126,6 +126,34 @@ describe('emulator: malformed input closes the session with a code and a reason'
   });
 });
 
+describe('emulator: what it counts (/emulator/stats)', () => {
+  it('records each video frame with its type, size in bytes and the width × height from its header, and each audioStreamEnd', async () => {
+    const sof0 = [0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0xa0, 0x01, 0x40, 0x01, 0x01, 0x11, 0x00]; // 160 high, 320 wide
+    const jpeg = Buffer.from([0xff, 0xd8, ...sof0, 0xff, 0xd9]);
+    const before = emulator().stats.toJSON();
+    const client = await RawClient.open(emulator().url);
+    await client.setup();
+    client.send({ realtimeInput: { video: { mimeType: 'image/jpeg', data: jpeg.toString('base64') } } });
+    client.send({ realtimeInput: { audioStreamEnd: true } });
+    const res = await fetch(`${emulator().url}/emulator/stats`);
+    let stats = (await res.json()) as Record<string, unknown>;
+    for (let i = 0; i < 50 && stats.audioStreamEnds === before.audioStreamEnds; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      stats = (await (await fetch(`${emulator().url}/emulator/stats`)).json()) as Record<string, unknown>;
+    }
+    client.close();
+    expect(stats.videoFrames).toBe((before.videoFrames as number) + 1);
+    expect((stats.recentVideoFrames as unknown[]).at(-1)).toEqual({
+      atMs: expect.any(Number),
+      mimeType: 'image/jpeg',
+      bytes: jpeg.length,
+      width: 320,
+      height: 160,
+    });
+    expect(stats.audioStreamEnds).toBe((before.audioStreamEnds as number) + 1);
+  });
+});
+
 describe('emulator: transport', () => {
   it.each([
     ['Firebase, Gemini Developer API', FIREBASE_PATH],
