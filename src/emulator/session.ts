@@ -4,6 +4,7 @@ import { Resampler } from '../plugin/audio/dsp/resampler.js';
 import { pcm16Base64ToFloat } from '../plugin/wire/pcm.js';
 import { WireFormatError } from '../plugin/wire/wire-format-error.js';
 import { Brain, type BrainState } from './brain.js';
+import { imageSize } from './image-size.js';
 import { ModelTurn, type TurnTiming } from './model-turn.js';
 import { modelNotFound } from './models.js';
 import { type ClientMessage, CloseCode, closeReason, ProtocolError, parseClientMessage, type Setup } from './protocol.js';
@@ -151,6 +152,7 @@ export class EmulatorSession {
         if (this.setup.activityDetection.disabled) {
           throw new ProtocolError(CloseCode.InvalidArgument, 'audioStreamEnd is only valid with automatic activity detection on.');
         }
+        this.ctx.stats.audioStreamEnds++;
         this.vad?.flush((event) => this.onVad(event));
         return;
       case 'toolResponse':
@@ -289,7 +291,8 @@ export class EmulatorSession {
     };
     if (!magic[mimeType]?.(bytes))
       throw new ProtocolError(CloseCode.InvalidArgument, `realtimeInput.video data is not a ${mimeType} image.`);
-    this.ctx.stats.videoFrames++;
+    const size = imageSize(mimeType, bytes);
+    this.ctx.stats.recordVideoFrame({ mimeType, bytes: bytes.length, width: size?.width ?? null, height: size?.height ?? null });
   }
 
   /** Runs `answer` now, or after the current turn when the model must not be interrupted. */

@@ -1,5 +1,15 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
+/** One video frame as the emulator received it (`atMs` is wall-clock time, `Date.now()`). */
+export interface VideoFrameRecord {
+  atMs: number;
+  mimeType: string;
+  bytes: number;
+  /** From the image header; null when it has none the emulator reads. */
+  width: number | null;
+  height: number | null;
+}
+
 /** The histogram samples the loop this often; each sample is the interval, so lag = sample − this. */
 const LOOP_RESOLUTION_MS = 5;
 
@@ -16,9 +26,13 @@ export class EmulatorStats {
   toolCalls = 0;
   unknownToolResponses = 0;
   videoFrames = 0;
+  /** `audioStreamEnd` messages (the client's microphone stopped: tab hidden, muted). */
+  audioStreamEnds = 0;
   resumed = 0;
   audioSeconds = 0;
   readonly closes: Record<string, number> = {};
+  /** The last 100 video frames received, oldest first. */
+  private readonly videoLog: VideoFrameRecord[] = [];
   /** End of a user turn → first audio chunk sent, last 1000 turns, ms. */
   private readonly firstAudio: number[] = [];
 
@@ -49,6 +63,12 @@ export class EmulatorStats {
     this.closes[code] = (this.closes[code] ?? 0) + 1;
   }
 
+  recordVideoFrame(frame: Omit<VideoFrameRecord, 'atMs'>): void {
+    this.videoFrames++;
+    this.videoLog.push({ atMs: Date.now(), ...frame });
+    if (this.videoLog.length > 100) this.videoLog.shift();
+  }
+
   recordFirstAudio(ms: number): void {
     this.firstAudio.push(ms);
     if (this.firstAudio.length > 1000) this.firstAudio.shift();
@@ -66,8 +86,10 @@ export class EmulatorStats {
       toolCalls: this.toolCalls,
       unknownToolResponses: this.unknownToolResponses,
       videoFrames: this.videoFrames,
+      recentVideoFrames: this.videoLog.map((f) => ({ ...f })),
+      audioStreamEnds: this.audioStreamEnds,
       resumed: this.resumed,
-      audioSeconds: Math.round(this.audioSeconds * 10) / 10,
+      audioSeconds: Math.round(this.audioSeconds * 1000) / 1000,
       closes: { ...this.closes },
       serverFirstAudioMs: { p50: q(0.5), p95: q(0.95), count: sorted.length },
       eventLoopDelayMs: {

@@ -1,9 +1,11 @@
 // Test page for the Phaser plugin: a scene with a guard NPC and a player, the emulator from the
 // dev server, and the game's final mix recorded from inside the audio graph.
+import { Howl, Howler } from 'howler';
 import * as Phaser from 'phaser';
 import { MicChunk } from '../../../src/plugin/audio/capture/mic-chunk.ts';
 import { VoiceActivity } from '../../../src/plugin/audio/capture/voice-activity.ts';
 import { type NpcHandle, type NpcVoiceConfig, NpcVoicePlugin } from '../../../src/plugin/index.ts';
+import { guardNpc } from '../../support/characters.ts';
 import recorderUrl from './recorder.worklet.js?url';
 
 // ——— instrumentation: what is alive ———
@@ -54,19 +56,16 @@ class Village extends Phaser.Scene {
     const config = (this.registry.get('config') as NpcVoiceConfig) ?? {};
     this.npcVoice.configure({ backend: 'emulator', ...config });
     const guardSprite = this.add.rectangle(400, 300, 32, 48, 0x3355aa);
-    this.player = this.add.rectangle(440, 300, 32, 48, 0xaa5533);
-    this.guard = this.npcVoice.addNpc(guardSprite, {
-      id: 'guard',
-      name: 'Edda',
-      persona: 'You are Edda, the stern gate guard of Oakvale.',
-      voice: 'Kore',
-      greeting: 'Halt! Who goes there?',
-      sampleLines: ['The gate stays shut after dark.', 'State your business, traveller.'],
-      ...(this.registry.get('longGreeting')
-        ? { greeting: 'Halt traveller who goes there on this cold and windy evening at the old north gate of Oakvale' }
-        : {}),
-      actions: { open_gate: { description: 'Opens the village gate.', handler: () => ({ message: 'The gate swings open.' }) } },
-    });
+    const at = (this.registry.get('playerAt') as { x: number; y: number } | null) ?? { x: 440, y: 300 };
+    this.player = this.add.rectangle(at.x, at.y, 32, 48, 0xaa5533);
+    this.guard = this.npcVoice.addNpc(
+      guardSprite,
+      guardNpc(
+        this.registry.get('longGreeting')
+          ? { greeting: 'Halt traveller who goes there on this cold and windy evening at the old north gate of Oakvale' }
+          : {},
+      ),
+    );
     this.npcVoice.setListener(this.player);
     const log = (kind: string) => (data: object) => h.log.push({ t: performance.now(), kind, data: summarize(data) });
     for (const e of ['state', 'transcript', 'subtitle', 'action', 'error', 'connection', 'proximity'] as const) this.npcVoice.on(e, log(e));
@@ -95,8 +94,11 @@ const h = {
   /** Recording index at which named moments happened (stamped on the audio thread). */
   marks: {} as Record<string, number>,
   frameTimes: [] as number[],
+  /** Every state the game's AudioContext went through (statechange), in order. */
+  contextStates: [] as string[],
 
-  async boot(config: NpcVoiceConfig = {}, options: { longGreeting?: boolean } = {}) {
+  /** Starts the game; the player stands at `playerAt` (default 40 px from the guard, inside its radius). */
+  async boot(config: NpcVoiceConfig = {}, options: { longGreeting?: boolean; playerAt?: { x: number; y: number } } = {}) {
     const game = new Phaser.Game({
       type: Phaser.CANVAS,
       width: 800,
@@ -110,9 +112,11 @@ const h = {
     await new Promise<void>((resolve) => game.events.once(Phaser.Core.Events.READY, () => resolve()));
     game.registry.set('config', config);
     game.registry.set('longGreeting', options.longGreeting ?? false);
+    game.registry.set('playerAt', options.playerAt ?? null);
     game.scene.add('village', Village, true);
     await until(() => !!h.scene());
     const ctx = (game.sound as Phaser.Sound.WebAudioSoundManager).context;
+    ctx.addEventListener('statechange', () => h.contextStates.push(ctx.state));
     await ctx.resume();
     await ctx.audioWorklet.addModule(recorderUrl);
     const rec = new AudioWorkletNode(ctx, 'test-recorder', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
@@ -210,7 +214,142 @@ const h = {
     h.game?.destroy(true);
     await sleep(500);
   },
+
+  sendText(text: string) {
+    h.plugin().sendText(text);
+  },
+
+  /** The plugin's configure() (applies to the next conversation). */
+  configure(config: NpcVoiceConfig) {
+    h.plugin().configure(config);
+  },
+
+  // ——— the game around the conversation: music, Howler, focus, visibility, the player ———
+
+  /** Plays a looping sine through Phaser's sound manager, as a game plays its music. */
+  playMusicTone(frequency: number, amplitude: number) {
+    const game = h.game as Phaser.Game;
+    const ctx = (game.sound as Phaser.Sound.WebAudioSoundManager).context;
+    const buffer = ctx.createBuffer(1, ctx.sampleRate, ctx.sampleRate); // 1 s: a whole number of periods
+    const data = buffer.getChannelData(0);
+    for (let i = 0; i < data.length; i++) data[i] = amplitude * Math.sin((2 * Math.PI * frequency * i) / ctx.sampleRate);
+    game.cache.audio.add('music-tone', buffer);
+    game.sound.add('music-tone', { loop: true }).play();
+  },
+
+  /** Shares the game's context with Howler through the plugin and plays a looping sine as a Howl. */
+  async playHowlerTone(frequency: number, amplitude: number) {
+    h.plugin().attachHowler(Howler as unknown as Parameters<NpcVoicePlugin['attachHowler']>[0]);
+    const howl = new Howl({ src: [toneWavDataUri(frequency, amplitude, 48000)], format: ['wav'], loop: true });
+    await new Promise<void>((resolve, reject) => {
+      howl.once('load', () => resolve());
+      howl.once('loaderror', (_id, error) => reject(new Error(`Howl did not load: ${String(error)}`)));
+    });
+    howl.play();
+    h.howl = howl;
+  },
+
+  howl: null as Howl | null,
+
+  /** Howler's idle auto-suspend (30 s after its last sound stopped), with its timer run at once. */
+  howlerIdleSuspend() {
+    const realSetTimeout = window.setTimeout;
+    // Howler schedules the suspend 30 s ahead; run that timer at once.
+    window.setTimeout = ((fn: () => void) => realSetTimeout(fn, 0)) as typeof window.setTimeout;
+    try {
+      (Howler as unknown as { _autoSuspend(): void })._autoSuspend();
+    } finally {
+      window.setTimeout = realSetTimeout;
+    }
+  },
+
+  howlerUnload() {
+    Howler.unload();
+  },
+
+  contextState: () => ((h.game as Phaser.Game).sound as Phaser.Sound.WebAudioSoundManager).context.state as string,
+
+  setVolume(volume: number) {
+    (h.game as Phaser.Game).sound.volume = volume;
+  },
+
+  /** The window loses focus, as when the player clicks another window (Phaser listens to window blur). */
+  blurWindow() {
+    window.dispatchEvent(new Event('blur'));
+  },
+
+  focusWindow() {
+    window.dispatchEvent(new Event('focus'));
+  },
+
+  /**
+   * The tab goes hidden or comes back: document visibilitychange (Phaser's HIDDEN / VISIBLE) and,
+   * as the browser does for a hidden tab, no animation frames in between.
+   */
+  setHidden(hidden: boolean) {
+    const loop = (h.game as Phaser.Game).loop;
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange'));
+    if (hidden) loop.sleep();
+    else loop.wake();
+  },
+
+  movePlayer(x: number, y: number) {
+    const player = (h.scene() as Village).player;
+    player.setPosition(x, y);
+  },
+
+  /**
+   * Level of one frequency in the recorded mix, per window of `windowFrames` (Goertzel: the
+   * amplitude of a sine at `frequency`, untouched by sound at other frequencies).
+   */
+  toneLevels(frequency: number, from: number, to: number, windowFrames: number, sampleRate: number): number[] {
+    const out: number[] = [];
+    const w = (2 * Math.PI * frequency) / sampleRate;
+    const coeff = 2 * Math.cos(w);
+    for (let start = from; start + windowFrames <= Math.min(to, h.recording.length); start += windowFrames) {
+      let s1 = 0;
+      let s2 = 0;
+      for (let i = start; i < start + windowFrames; i++) {
+        const s0 = (h.recording[i] as number) + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+      }
+      const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+      out.push((2 * Math.sqrt(Math.max(0, power))) / windowFrames);
+    }
+    return out;
+  },
 };
+
+/** A 1 s mono 16-bit WAV of a sine, as a data URI (a whole number of periods, so it loops cleanly). */
+function toneWavDataUri(frequency: number, amplitude: number, rate: number): string {
+  const n = rate;
+  const bytes = new Uint8Array(44 + n * 2);
+  const view = new DataView(bytes.buffer);
+  const text = (at: number, s: string) => {
+    for (let i = 0; i < s.length; i++) view.setUint8(at + i, s.charCodeAt(i));
+  };
+  text(0, 'RIFF');
+  view.setUint32(4, 36 + n * 2, true);
+  text(8, 'WAVE');
+  text(12, 'fmt ');
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, rate, true);
+  view.setUint32(28, rate * 2, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  text(36, 'data');
+  view.setUint32(40, n * 2, true);
+  for (let i = 0; i < n; i++)
+    view.setInt16(44 + i * 2, Math.round(32767 * amplitude * Math.sin((2 * Math.PI * frequency * i) / rate)), true);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number);
+  return `data:audio/wav;base64,${btoa(binary)}`;
+}
 
 async function until(check: () => boolean, timeoutMs = 10_000) {
   const deadline = performance.now() + timeoutMs;

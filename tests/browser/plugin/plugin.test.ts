@@ -1,39 +1,8 @@
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchTestBrowser } from '../../support/chromium.ts';
+import { describe, expect, it } from 'vitest';
+import { fixtures, npcLines, openHarness, useBrowser, waitFor } from './plugin-page.ts';
 
-const baseUrl = inject('baseUrl');
-const fixtures = inject('fixtures');
-
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchTestBrowser({ microphoneWav: fixtures.pluginMic, noLoop: true });
-});
-afterAll(async () => browser?.close());
-
-async function open(config: Record<string, unknown> = {}, options: { longGreeting?: boolean } = {}): Promise<Page> {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e));
-  await page.goto(`${baseUrl}/tests/browser/pages/plugin.html`);
-  await page.waitForFunction(() => 'h' in window);
-  await page.evaluate(([c, o]) => window.h.boot(c, o), [config, options] as const);
-  return page;
-}
-
-type Logged = { t: number; kind: string; data: Record<string, unknown> };
-const logOf = (page: Page) => page.evaluate(() => window.h.log as Logged[]);
-const npcLines = (log: Logged[]) =>
-  log.filter((l) => l.kind === 'transcript' && l.data.speaker === 'npc' && l.data.final).map((l) => l.data.text);
-
-async function waitFor(page: Page, check: (log: Logged[]) => boolean, timeoutMs = 20_000): Promise<Logged[]> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const log = await logOf(page);
-    if (check(log)) return log;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out; log: ${JSON.stringify((await logOf(page)).map((l) => `${l.kind}:${JSON.stringify(l.data)}`))}`);
-}
+const browser = useBrowser();
+const open = (config: Record<string, unknown> = {}, options: { longGreeting?: boolean } = {}) => openHarness(browser(), config, options);
 
 describe('NpcVoicePlugin in a real Phaser 4 scene, on the emulator served by the dev server', () => {
   it('hears the fake microphone, answers audibly in the game’s mix, with subtitles in playback order', async () => {

@@ -1,37 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../../src/emulator/server.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Conversation, type ConversationState, sessionParamsFor } from '../../../src/plugin/dialogue/conversation.ts';
-import type { NpcDefinition } from '../../../src/plugin/dialogue/npc.ts';
 import { LiveConnection } from '../../../src/plugin/live/live-connection.ts';
 import { createLiveModel } from '../../../src/plugin/live/live-model.ts';
+import { guardNpc } from '../../support/characters.ts';
+import { startTestEmulator, useEmulator } from '../../support/emulator.ts';
 import { RealTimeVoice } from '../../support/fakes.ts';
 import { micChunks } from '../../support/mic.ts';
 import { closeSpeech, concat, silence16k, speech16k } from '../../support/speech.ts';
 
-const guard: NpcDefinition = {
-  id: 'guard',
-  name: 'Edda',
-  persona: 'You are Edda, the stern gate guard of Oakvale.',
-  voice: 'Kore',
-  greeting: 'Halt! Who goes there?',
-  sampleLines: ['The gate stays shut after dark.', 'State your business, traveller.'],
-  actions: {
-    open_gate: { description: 'Opens the village gate.', handler: () => ({ message: 'The gate swings open.' }) },
-    ring_bell: {
-      description: 'Rings the alarm bell a number of times.',
-      parameters: { type: 'object', properties: { times: { type: 'integer', minimum: 1 } }, required: ['times'] },
-      handler: () => ({ message: 'Ding.' }),
-    },
-  },
-};
+const guard = guardNpc();
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
+const emulator = useEmulator();
 afterAll(async () => {
-  await emulator?.close();
   await closeSpeech();
 });
 
@@ -81,7 +62,7 @@ function speak(h: Harness, samples: Float32Array): void {
 
 describe('Conversation + LiveConnection + real firebase/ai, against the emulator', () => {
   it('a full voice turn: greeting, the player speaks, the guard answers, back to listening', async () => {
-    const h = harness(emulator.url);
+    const h = harness(emulator().url);
     await h.talk.start();
     await frames(h, () => h.npcLines.length === 1 && h.talk.state === 'listening');
     expect(h.npcLines).toEqual(['Halt! Who goes there?']);
@@ -95,7 +76,7 @@ describe('Conversation + LiveConnection + real firebase/ai, against the emulator
   });
 
   it('a text turn that asks for an action runs it and speaks the result', async () => {
-    const h = harness(emulator.url, { greet: false });
+    const h = harness(emulator().url, { greet: false });
     const actions: string[] = [];
     h.talk.on('action', (a) => actions.push(`${a.name}:${a.ok}`));
     await h.talk.start();
@@ -107,7 +88,7 @@ describe('Conversation + LiveConnection + real firebase/ai, against the emulator
   });
 
   it('a call that breaks the schema is answered as an error, and the guard says so', async () => {
-    const h = harness(emulator.url, { greet: false });
+    const h = harness(emulator().url, { greet: false });
     const outcomes: unknown[] = [];
     h.talk.on('action', (a) => outcomes.push(a));
     await h.talk.start();
@@ -121,7 +102,7 @@ describe('Conversation + LiveConnection + real firebase/ai, against the emulator
   });
 
   it('barge-in: the player talks over the guard, the voice is cleared, and the player is answered', async () => {
-    const h = harness(emulator.url);
+    const h = harness(emulator().url);
     await h.talk.start();
     await frames(h, () => h.talk.state === 'speaking');
     speak(h, concat(await speech16k('Sorry to interrupt, but this is urgent.'), silence16k(1)));
@@ -133,12 +114,12 @@ describe('Conversation + LiveConnection + real firebase/ai, against the emulator
   });
 
   it('push-to-talk: nothing happens until the key; holding it sends the turn; releasing gets the answer', async () => {
-    const h = harness(emulator.url, { mode: 'push-to-talk', greet: false });
+    const h = harness(emulator().url, { mode: 'push-to-talk', greet: false });
     await h.talk.start();
     const words = concat(await speech16k('Can you hear me now?'), silence16k(0.2));
     speak(h, words); // key not held: not sent
     await new Promise((r) => setTimeout(r, 500));
-    expect(emulator.stats.toJSON().audioSeconds).toBeGreaterThanOrEqual(0);
+    expect(emulator().stats.toJSON().audioSeconds).toBeGreaterThanOrEqual(0);
     expect(h.npcLines).toEqual([]);
     h.talk.pressTalk();
     speak(h, words);
@@ -151,7 +132,7 @@ describe('Conversation + LiveConnection + real firebase/ai, against the emulator
 
 describe('LiveConnection resilience', () => {
   it("goAway during the guard's line: the switch waits for its turn to end, then the conversation goes on", async () => {
-    const shortLived = await startEmulator({ connectionLifetimeMs: 6000, goAwayLeadMs: 4500 });
+    const shortLived = await startTestEmulator({ connectionLifetimeMs: 6000, goAwayLeadMs: 4500 });
     const h = harness(shortLived.url);
     const liveStates: string[] = [];
     h.live.on('stateChange', ({ state }) => liveStates.push(state));
@@ -168,7 +149,7 @@ describe('LiveConnection resilience', () => {
   });
 
   it('a switch forced mid-sentence loses no audio: what is said during it is held and sent on the new connection', async () => {
-    const shortLived = await startEmulator({ connectionLifetimeMs: 2500, goAwayLeadMs: 2000 });
+    const shortLived = await startTestEmulator({ connectionLifetimeMs: 2500, goAwayLeadMs: 2000 });
     const h = harness(shortLived.url, { greet: false });
     const dropped: number[] = [];
     h.live.on('audioDropped', ({ samples }) => dropped.push(samples));
@@ -220,7 +201,7 @@ describe('LiveConnection resilience', () => {
   });
 
   it('a service-side close worth retrying (1011) is reported and the session resumes', async () => {
-    const idle = await startEmulator({ idleTimeoutMs: 800 });
+    const idle = await startTestEmulator({ idleTimeoutMs: 800 });
     const h = harness(idle.url, { greet: false });
     await h.talk.start();
     await frames(h, () => h.errors.includes('live:service-error'));
@@ -232,7 +213,7 @@ describe('LiveConnection resilience', () => {
 
 describe('LiveConnection: refusals become typed errors', () => {
   it('a wrong API key → invalid-api-key', async () => {
-    const locked = await startEmulator({ apiKey: 'right' });
+    const locked = await startTestEmulator({ apiKey: 'right' });
     const live = new LiveConnection({
       model: createLiveModel({ backend: 'emulator', emulatorUrl: locked.url }),
       params: sessionParamsFor(guard),
@@ -244,7 +225,7 @@ describe('LiveConnection: refusals become typed errors', () => {
 
   it('an unknown model → model-not-found', async () => {
     const live = new LiveConnection({
-      model: createLiveModel({ backend: 'emulator', emulatorUrl: emulator.url, model: 'gemini-0.1-nonexistent' }),
+      model: createLiveModel({ backend: 'emulator', emulatorUrl: emulator().url, model: 'gemini-0.1-nonexistent' }),
       params: sessionParamsFor(guard),
     });
     await expect(live.connect()).rejects.toMatchObject({ code: 'model-not-found', closeCode: 1008 });

@@ -1,20 +1,14 @@
 import { AIError, GoogleAIBackend, getAI, LiveGenerativeModel } from 'firebase/ai';
 import { initializeApp } from 'firebase/app';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../../src/emulator/server.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { WebSocketHandler } from '../../../src/plugin/live/socket.ts';
 import { GUARD, GUARD_FUNCTIONS, GUARD_INSTRUCTION, pcmRms } from '../../support/characters.ts';
+import { startTestEmulator, useEmulator } from '../../support/emulator.ts';
 import { FirebaseClient, hasAudio, isGenerationComplete, isInterrupted, isTurnComplete } from '../../support/firebase-client.ts';
 import { closeSpeech, concat, silence16k, speech16k } from '../../support/speech.ts';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator?.close();
-  await closeSpeech();
-});
+const emulator = useEmulator();
+afterAll(closeSpeech);
 
 const params = { systemInstruction: GUARD_INSTRUCTION, voiceName: 'Kore', functionDeclarations: GUARD_FUNCTIONS as never };
 
@@ -54,7 +48,7 @@ describe('firebase/ai 12.19.0 seam', () => {
 
 describe('emulator with the real firebase/ai LiveSession', () => {
   it('answers an audio turn with 24 kHz speech, an output transcription and turnComplete — and no invented input transcription', async () => {
-    const client = await FirebaseClient.open(emulator.url, params);
+    const client = await FirebaseClient.open(emulator().url, params);
     client.sendAudio(concat(await speech16k('Hello there, is anyone on duty at this gate?'), silence16k(1)));
     await client.waitFor(isTurnComplete);
     const audio = client.audio();
@@ -68,7 +62,7 @@ describe('emulator with the real firebase/ai LiveSession', () => {
   });
 
   it('turns a typed request into a real toolCall with arguments, and completes after the toolResponse', async () => {
-    const client = await FirebaseClient.open(emulator.url, params);
+    const client = await FirebaseClient.open(emulator().url, params);
     await client.session.send('Ring the bell 3 times, quickly!');
     const call = await client.waitFor((m) => m.type === 'toolCall');
     const [fn] = call.functionCalls ?? [];
@@ -87,7 +81,7 @@ describe('emulator with the real firebase/ai LiveSession', () => {
   });
 
   it('a typed line that asks for nothing is answered in character', async () => {
-    const client = await FirebaseClient.open(emulator.url, params);
+    const client = await FirebaseClient.open(emulator().url, params);
     await client.session.send('Nice weather today.');
     await client.waitFor(isTurnComplete);
     expect(client.received.some((m) => m.type === 'toolCall')).toBe(false);
@@ -96,7 +90,7 @@ describe('emulator with the real firebase/ai LiveSession', () => {
   });
 
   it('barge-in: speaking while the guard talks yields interrupted, then turnComplete, and the new turn is answered', async () => {
-    const client = await FirebaseClient.open(emulator.url, params);
+    const client = await FirebaseClient.open(emulator().url, params);
     await client.session.send('Tell me about the village.');
     await client.waitFor(hasAudio);
     const at = client.received.length;
@@ -114,7 +108,7 @@ describe('emulator with the real firebase/ai LiveSession', () => {
   });
 
   it('barge-in while a function call is pending cancels it with toolCallCancellation', async () => {
-    const client = await FirebaseClient.open(emulator.url, params);
+    const client = await FirebaseClient.open(emulator().url, params);
     await client.session.send('Please open the gate.');
     const call = await client.waitFor((m) => m.type === 'toolCall');
     const id = call.functionCalls?.[0]?.id;
@@ -125,7 +119,7 @@ describe('emulator with the real firebase/ai LiveSession', () => {
   });
 
   it('goAway ahead of the connection lifetime, and resuming with the handle keeps the conversation (next line, not the greeting)', async () => {
-    const shortLived = await startEmulator({ connectionLifetimeMs: 3000, goAwayLeadMs: 1000 });
+    const shortLived = await startTestEmulator({ connectionLifetimeMs: 3000, goAwayLeadMs: 1000 });
     const client = await FirebaseClient.open(shortLived.url, { ...params, sessionResumption: {} });
     await client.session.send('Good evening.');
     await client.waitFor(isTurnComplete);

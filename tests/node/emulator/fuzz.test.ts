@@ -1,19 +1,13 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../../src/emulator/server.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GUARD_FUNCTIONS, GUARD_INSTRUCTION } from '../../support/characters.ts';
+import { useEmulator } from '../../support/emulator.ts';
 import { FirebaseClient, isTurnComplete } from '../../support/firebase-client.ts';
 import { MODEL, RawClient } from '../../support/raw-client.ts';
 import { closeSpeech, concat, silence16k, speech16k } from '../../support/speech.ts';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ maxFrameBytes: 32 * 1024 });
-});
-afterAll(async () => {
-  await emulator?.close();
-  await closeSpeech();
-});
+const emulator = useEmulator({ maxFrameBytes: 32 * 1024 });
+afterAll(closeSpeech);
 
 const base64ish = fc.oneof(
   fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString('base64')),
@@ -57,7 +51,7 @@ const frame = fc.oneof(
 describe('emulator under random input', () => {
   it('closes every broken session with 1007/1008/1009 and a reason, while another session completes a turn unharmed', async () => {
     const frames = fc.sample(frame, { numRuns: 3000, seed: 20261125 });
-    const victim = await FirebaseClient.open(emulator.url, {
+    const victim = await FirebaseClient.open(emulator().url, {
       systemInstruction: GUARD_INSTRUCTION,
       functionDeclarations: GUARD_FUNCTIONS as never,
     });
@@ -70,7 +64,7 @@ describe('emulator under random input', () => {
     // 40 attackers at once; each sends frames until the emulator closes it, then reconnects.
     const attack = async () => {
       while (next < frames.length) {
-        const client = await RawClient.open(emulator.url);
+        const client = await RawClient.open(emulator().url);
         sessions++;
         let open = true;
         void client.closed.then((c) => {
@@ -99,6 +93,6 @@ describe('emulator under random input', () => {
     expect(sessions).toBeGreaterThan(500);
     for (const { code } of closes) expect([1005, 1007, 1008, 1009]).toContain(code);
     for (const c of closes.filter((c) => c.code === 1007 || c.code === 1008)) expect(c.reason.length).toBeGreaterThan(5);
-    expect(emulator.stats.closes['1011'] ?? 0).toBe(0);
+    expect(emulator().stats.closes['1011'] ?? 0).toBe(0);
   });
 });

@@ -1,20 +1,14 @@
 import { type FunctionDeclaration, GoogleGenAI, type LiveServerMessage, Modality, type Session } from '@google/genai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../../src/emulator/server.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { floatToPcm16Base64 } from '../../../src/plugin/wire/pcm.ts';
 import { GUARD, GUARD_FUNCTIONS, GUARD_INSTRUCTION, pcmRms } from '../../support/characters.ts';
+import { startTestEmulator, useEmulator } from '../../support/emulator.ts';
 import { closeSpeech, concat, silence16k, speech16k } from '../../support/speech.ts';
 
 const MODEL = 'gemini-2.5-flash-native-audio-preview-12-2025';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator?.close();
-  await closeSpeech();
-});
+const emulator = useEmulator();
+afterAll(closeSpeech);
 
 /** A real @google/genai live session pointed at the emulator with `httpOptions.baseUrl`. */
 class GenaiClient {
@@ -81,7 +75,7 @@ const turnComplete = (m: LiveServerMessage) => m.serverContent?.turnComplete ===
 
 describe('emulator with the real @google/genai live.connect (baseUrl)', () => {
   it('answers an audio turn with speech, transcription and turnComplete', async () => {
-    const client = await GenaiClient.open(emulator.url);
+    const client = await GenaiClient.open(emulator().url);
     client.sendAudio(concat(await speech16k('Good morning, guard.'), silence16k(1)));
     await client.waitFor(turnComplete);
     expect(Math.max(...client.audio().map(pcmRms))).toBeGreaterThan(0.05);
@@ -91,7 +85,7 @@ describe('emulator with the real @google/genai live.connect (baseUrl)', () => {
   });
 
   it('a text turn triggers a tool call and completes after the tool response', async () => {
-    const client = await GenaiClient.open(emulator.url);
+    const client = await GenaiClient.open(emulator().url);
     client.session.sendRealtimeInput({ text: 'Open the gate, I live here.' });
     const call = await client.waitFor((m) => !!m.toolCall);
     const fn = call.toolCall?.functionCalls?.[0];
@@ -104,7 +98,7 @@ describe('emulator with the real @google/genai live.connect (baseUrl)', () => {
   });
 
   it('barge-in yields interrupted', async () => {
-    const client = await GenaiClient.open(emulator.url);
+    const client = await GenaiClient.open(emulator().url);
     client.session.sendClientContent({ turns: [{ role: 'user', parts: [{ text: 'Tell me a story.' }] }], turnComplete: true });
     await client.waitFor((m) => !!m.serverContent?.modelTurn);
     client.sendAudio(concat(await speech16k('Stop, please stop.'), silence16k(0.8)));
@@ -113,7 +107,7 @@ describe('emulator with the real @google/genai live.connect (baseUrl)', () => {
   });
 
   it('goAway, then resuming with the handle continues the conversation', async () => {
-    const shortLived = await startEmulator({ connectionLifetimeMs: 2500, goAwayLeadMs: 1000 });
+    const shortLived = await startTestEmulator({ connectionLifetimeMs: 2500, goAwayLeadMs: 1000 });
     const client = await GenaiClient.open(shortLived.url);
     client.session.sendRealtimeInput({ text: 'Hello.' });
     await client.waitFor(turnComplete);

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type RunningEmulator, startEmulator } from '../../../src/emulator/server.ts';
 import { floatToPcm16Base64 } from '../../../src/plugin/wire/pcm.ts';
+import { useEmulator } from '../../support/emulator.ts';
 import { FIREBASE_PATH, MODEL, RawClient } from '../../support/raw-client.ts';
 
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ maxFrameBytes: 64 * 1024, setupTimeoutMs: 400, idleTimeoutMs: 1500 });
-});
-afterAll(async () => emulator?.close());
+const emulator = useEmulator({ maxFrameBytes: 64 * 1024, setupTimeoutMs: 400, idleTimeoutMs: 1500 });
 
 /** Opens a session, sends `messages` in order, and returns how it was closed. */
 async function closeAfter(messages: unknown[], opts: { setup?: boolean } = {}): Promise<{ code: number; reason: string }> {
-  const client = await RawClient.open(emulator.url);
+  const client = await RawClient.open(emulator().url);
   if (opts.setup !== false) await client.setup();
   for (const m of messages) client.send(m);
   return client.closed;
@@ -109,7 +105,7 @@ describe('emulator: malformed input closes the session with a code and a reason'
   });
 
   it('audioStreamEnd with automatic detection disabled → 1007', async () => {
-    const client = await RawClient.open(emulator.url);
+    const client = await RawClient.open(emulator().url);
     await client.setup({ realtimeInputConfig: { automaticActivityDetection: { disabled: true } } });
     client.send({ realtimeInput: { audioStreamEnd: true } });
     const closed = await client.closed;
@@ -130,6 +126,34 @@ describe('emulator: malformed input closes the session with a code and a reason'
   });
 });
 
+describe('emulator: what it counts (/emulator/stats)', () => {
+  it('records each video frame with its type, size in bytes and the width × height from its header, and each audioStreamEnd', async () => {
+    const sof0 = [0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0xa0, 0x01, 0x40, 0x01, 0x01, 0x11, 0x00]; // 160 high, 320 wide
+    const jpeg = Buffer.from([0xff, 0xd8, ...sof0, 0xff, 0xd9]);
+    const before = emulator().stats.toJSON();
+    const client = await RawClient.open(emulator().url);
+    await client.setup();
+    client.send({ realtimeInput: { video: { mimeType: 'image/jpeg', data: jpeg.toString('base64') } } });
+    client.send({ realtimeInput: { audioStreamEnd: true } });
+    const res = await fetch(`${emulator().url}/emulator/stats`);
+    let stats = (await res.json()) as Record<string, unknown>;
+    for (let i = 0; i < 50 && stats.audioStreamEnds === before.audioStreamEnds; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      stats = (await (await fetch(`${emulator().url}/emulator/stats`)).json()) as Record<string, unknown>;
+    }
+    client.close();
+    expect(stats.videoFrames).toBe((before.videoFrames as number) + 1);
+    expect((stats.recentVideoFrames as unknown[]).at(-1)).toEqual({
+      atMs: expect.any(Number),
+      mimeType: 'image/jpeg',
+      bytes: jpeg.length,
+      width: 320,
+      height: 160,
+    });
+    expect(stats.audioStreamEnds).toBe((before.audioStreamEnds as number) + 1);
+  });
+});
+
 describe('emulator: transport', () => {
   it.each([
     ['Firebase, Gemini Developer API', FIREBASE_PATH],
@@ -138,17 +162,17 @@ describe('emulator: transport', () => {
     ['genai, Gemini API v1alpha', '/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContent'],
     ['genai, Vertex', '//ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent'],
   ])('accepts the %s path', async (_what, path) => {
-    const client = await RawClient.open(emulator.url, path);
+    const client = await RawClient.open(emulator().url, path);
     await client.setup();
     client.close();
   });
 
   it('refuses an unknown /ws/ path with 404 before upgrading', async () => {
-    await expect(RawClient.open(emulator.url, '/ws/something.else')).rejects.toThrow(/404/);
+    await expect(RawClient.open(emulator().url, '/ws/something.else')).rejects.toThrow(/404/);
   });
 
   it('accepts binary client frames (Unity) and answers in binary frames', async () => {
-    const ws = new WebSocket(`${emulator.url.replace('http', 'ws')}${FIREBASE_PATH}`);
+    const ws = new WebSocket(`${emulator().url.replace('http', 'ws')}${FIREBASE_PATH}`);
     await new Promise((r) => ws.once('open', r));
     const first = new Promise<{ data: WebSocket.RawData; binary: boolean }>((resolve) =>
       ws.once('message', (data, binary) => resolve({ data, binary })),
@@ -161,7 +185,7 @@ describe('emulator: transport', () => {
   });
 
   it('accepts int64 fields as strings or numbers, and ignores unknown setup fields', async () => {
-    const client = await RawClient.open(emulator.url);
+    const client = await RawClient.open(emulator().url);
     await client.setup({
       contextWindowCompression: { triggerTokens: '25600', slidingWindow: { targetTokens: 12800 } },
       realtimeInputConfig: { automaticActivityDetection: { silenceDurationMs: '300', prefixPaddingMs: 20 } },
@@ -174,14 +198,10 @@ describe('emulator: transport', () => {
 });
 
 describe('emulator: keys and origins', () => {
-  let locked: RunningEmulator;
-  beforeAll(async () => {
-    locked = await startEmulator({ apiKey: 'sesame', allowedOrigins: ['http://game.example'] });
-  });
-  afterAll(async () => locked?.close());
+  const locked = useEmulator({ apiKey: 'sesame', allowedOrigins: ['http://game.example'] });
 
   it('a wrong API key → 1007 like the service', async () => {
-    const client = await RawClient.open(locked.url, `${FIREBASE_PATH}?key=wrong`);
+    const client = await RawClient.open(locked().url, `${FIREBASE_PATH}?key=wrong`);
     client.send({ setup: { model: MODEL } });
     const closed = await client.closed;
     expect(closed.code).toBe(1007);
@@ -189,29 +209,29 @@ describe('emulator: keys and origins', () => {
   });
 
   it('the right key in the query or in x-goog-api-key works', async () => {
-    const a = await RawClient.open(locked.url, `${FIREBASE_PATH}?key=sesame`);
+    const a = await RawClient.open(locked().url, `${FIREBASE_PATH}?key=sesame`);
     await a.setup();
     a.close();
-    const b = await RawClient.open(locked.url, FIREBASE_PATH, { 'x-goog-api-key': 'sesame' });
+    const b = await RawClient.open(locked().url, FIREBASE_PATH, { 'x-goog-api-key': 'sesame' });
     await b.setup();
     b.close();
   });
 
   it('a browser origin not on the list is refused with 403', async () => {
-    await expect(RawClient.open(locked.url, `${FIREBASE_PATH}?key=sesame`, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
-    const ok = await RawClient.open(locked.url, `${FIREBASE_PATH}?key=sesame`, { origin: 'http://game.example' });
+    await expect(RawClient.open(locked().url, `${FIREBASE_PATH}?key=sesame`, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    const ok = await RawClient.open(locked().url, `${FIREBASE_PATH}?key=sesame`, { origin: 'http://game.example' });
     await ok.setup();
     ok.close();
   });
 
   it('by default only loopback and same-origin pages may connect', async () => {
-    await expect(RawClient.open(emulator.url, FIREBASE_PATH, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
-    const ok = await RawClient.open(emulator.url, FIREBASE_PATH, { origin: 'http://localhost:5173' });
+    await expect(RawClient.open(emulator().url, FIREBASE_PATH, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
+    const ok = await RawClient.open(emulator().url, FIREBASE_PATH, { origin: 'http://localhost:5173' });
     await ok.setup();
     ok.close();
   });
 
   it('binds loopback by default', () => {
-    expect(emulator.host).toBe('127.0.0.1');
+    expect(emulator().host).toBe('127.0.0.1');
   });
 });

@@ -2,15 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Conversation, GREETING_CUE, sessionParamsFor } from '../../../src/plugin/dialogue/conversation.ts';
 import type { NpcDefinition } from '../../../src/plugin/dialogue/npc.ts';
 import { NpcVoiceError } from '../../../src/plugin/errors.ts';
+import { guardNpc } from '../../support/characters.ts';
 import { FakeLive, FakeVoice, LOUD, QUIET } from '../../support/fakes.ts';
 
 const gate = { opened: 0 };
-const npc: NpcDefinition = {
-  id: 'guard',
-  name: 'Edda',
-  persona: 'You are Edda, the gate guard.',
-  voice: 'Kore',
-  greeting: 'Halt!',
+/** The guard, with actions whose calls the tests count, check and cancel. */
+const npc: NpcDefinition = guardNpc({
   actions: {
     open_gate: {
       description: 'Opens the gate.',
@@ -36,7 +33,7 @@ const npc: NpcDefinition = {
         }),
     },
   },
-};
+});
 
 function setup(options: Partial<ConstructorParameters<typeof Conversation>[0]> = {}) {
   let now = 0;
