@@ -78,9 +78,8 @@ describe('attachHowler: a game’s Howler sounds in the shared context', () => {
     expect(loudest).toBeGreaterThan(0.02);
   });
 
-  // Known bug, found by this test: attachHowler() does not guard Howler.unload(), which closes the
-  // shared context (and makes Howler a new one of its own). Turn `it.fails` into `it` once it does.
-  it.fails('Howler.unload() cannot close the shared context: the conversation stays audible', async () => {
+  // Howler.unload() closes its context and makes itself a new one: attachHowler() keeps it to unloading sounds.
+  it('Howler.unload() cannot close the shared context: the conversation stays audible', async () => {
     const page = await openHarness(browser(), { microphone: false });
     await page.evaluate(([hz, a]) => window.h.playHowlerTone(hz, a), [TONE_HZ, TONE_AMPLITUDE] as const);
     await page.evaluate(() => window.h.talk());

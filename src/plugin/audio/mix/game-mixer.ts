@@ -22,6 +22,9 @@ export interface HowlerLike {
   _muted?: boolean;
   _volume?: number;
   _setup?: () => void;
+  /** Howler's loaded sounds (each has its own `unload`). */
+  _howls?: { unload(): unknown }[];
+  unload?: () => unknown;
 }
 
 /** One owner's view of the game's shared mixer. */
@@ -95,6 +98,13 @@ export function acquireMixer(sound: SoundManagerLike, options: DuckingOptions | 
       howler.masterGain.disconnect();
       howler.masterGain.connect(s.ducker.input);
       howler._setup?.();
+      // Howler.unload() unloads every sound, then closes its context to start afresh: that context
+      // is the game's, so unloading stops at the sounds.
+      howler.unload = () => {
+        const howls = howler._howls ?? [];
+        for (let i = howls.length - 1; i >= 0; i--) howls[i]?.unload();
+        return howler;
+      };
     },
     release() {
       s.ducking.delete(owner);
