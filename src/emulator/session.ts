@@ -6,7 +6,7 @@ import { WireFormatError } from '../plugin/wire/wire-format-error.js';
 import { APP_CHECK_INVALID, type AppCheckVerifier } from './app-check.js';
 import { Brain, type BrainState } from './brain.js';
 import { ModelTurn, type TurnTiming } from './model-turn.js';
-import { modelNotFound } from './models.js';
+import { modelNotFound, unsupportedOption } from './models.js';
 import { type ClientMessage, CloseCode, closeReason, ProtocolError, parseClientMessage, type Setup } from './protocol.js';
 import type { ResumptionStore } from './resumption-store.js';
 import type { EmulatorStats } from './stats.js';
@@ -178,6 +178,8 @@ export class EmulatorSession {
       throw new ProtocolError(CloseCode.PolicyViolation, APP_CHECK_INVALID);
     }
     if (!this.ctx.models.has(setup.modelId)) throw new ProtocolError(CloseCode.PolicyViolation, modelNotFound(setup.model));
+    const unsupported = unsupportedOption(setup.modelId, setup);
+    if (unsupported) throw new ProtocolError(CloseCode.InvalidArgument, unsupported);
     let voice: PrebuiltVoice = DEFAULT_VOICE;
     if (setup.voiceName) {
       const found = findVoice(setup.voiceName);

@@ -46,9 +46,13 @@ export interface LiveModelOptions {
   connectTimeoutMs?: number;
 }
 
-/** Default Live models per backend. */
+/**
+ * Default Live models per backend, as Firebase lists them: for the Gemini Developer API
+ * `gemini-3.1-flash-live-preview` (beside the 2.5 native-audio previews), for Vertex AI
+ * `gemini-live-2.5-flash-native-audio`.
+ */
 export const DEFAULT_MODELS: Record<LiveBackend, string> = {
-  googleAI: 'gemini-2.5-flash-native-audio-preview-12-2025',
+  googleAI: 'gemini-3.1-flash-live-preview',
   vertexAI: 'gemini-live-2.5-flash-native-audio',
   emulator: 'gemini-2.5-flash-native-audio-preview-12-2025',
 };
