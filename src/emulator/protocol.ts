@@ -81,6 +81,12 @@ export interface Setup {
   inputTranscription: boolean;
   outputTranscription: boolean;
   resumption: { handle: string | null; transparent: boolean } | null;
+  /** `generationConfig.enableAffectiveDialog` (Live options firebase 12.19 has no type for). */
+  affectiveDialog: boolean;
+  /** `proactivity.proactiveAudio`. */
+  proactiveAudio: boolean;
+  /** Names of functions declared with `behavior: NON_BLOCKING` (asynchronous calls). */
+  nonBlockingFunctions: string[];
 }
 
 /** What one client message asks for. */
@@ -199,7 +205,24 @@ function parseSetup(body: unknown): Setup {
     inputTranscription: body.inputAudioTranscription !== undefined && body.inputAudioTranscription !== null,
     outputTranscription: body.outputAudioTranscription !== undefined && body.outputAudioTranscription !== null,
     resumption,
+    affectiveDialog: optionalBoolean(gen.enableAffectiveDialog, 'generationConfig.enableAffectiveDialog') ?? false,
+    proactiveAudio:
+      optionalBoolean(optionalObject(body.proactivity, 'setup.proactivity').proactiveAudio, 'proactivity.proactiveAudio') ?? false,
+    nonBlockingFunctions: nonBlocking(body.tools),
   };
+}
+
+/** Declared functions whose `behavior` is NON_BLOCKING. */
+function nonBlocking(tools: unknown): string[] {
+  if (!Array.isArray(tools)) return [];
+  const names: string[] = [];
+  for (const tool of tools) {
+    const declarations = isObject(tool) && Array.isArray(tool.functionDeclarations) ? tool.functionDeclarations : [];
+    for (const d of declarations) {
+      if (isObject(d) && d.behavior === 'NON_BLOCKING' && typeof d.name === 'string') names.push(d.name);
+    }
+  }
+  return names;
 }
 
 function instructionText(value: unknown): string {

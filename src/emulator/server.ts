@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { APP_CHECK_HEADER, AppCheckVerifier } from './app-check.js';
 import type { TurnTiming } from './model-turn.js';
 import { LIVE_MODELS } from './models.js';
 import { ResumptionStore } from './resumption-store.js';
@@ -16,6 +17,13 @@ export interface EmulatorOptions {
   port?: number;
   /** Require this API key (`?key=` or `x-goog-api-key`); any key is accepted when unset. */
   apiKey?: string;
+  /**
+   * Enforce App Check: a session needs an `X-Firebase-AppCheck` header with a token that verifies,
+   * or its setup is refused with "Firebase App Check token is invalid." as the service does.
+   * `true` generates a signing secret (read it, or mint tokens, from `appCheck` on the emulator).
+   * @defaultValue false
+   */
+  appCheck?: boolean | { secret?: string };
   /**
    * Browser origins allowed to connect. By default: no Origin (Node clients), the server's own
    * origin, and loopback origins — so a web page elsewhere cannot drive a local emulator.
@@ -48,6 +56,8 @@ export interface Emulator {
   /** Serves `/emulator/stats`; false for other requests. */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
   readonly stats: EmulatorStats;
+  /** The App Check verifier when enforcement is on (mints tokens for tests and clients). */
+  readonly appCheck: AppCheckVerifier | null;
   /** Starts the speech workers now rather than on the first reply. */
   warm(): Promise<void>;
   close(): Promise<void>;
@@ -60,6 +70,7 @@ export interface RunningEmulator {
   host: string;
   port: number;
   stats: EmulatorStats;
+  appCheck: AppCheckVerifier | null;
   close(): Promise<void>;
 }
 
@@ -91,6 +102,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const maxFrameBytes = options.maxFrameBytes ?? 1024 * 1024;
   const tts = new TextToSpeech({ workers: options.ttsWorkers ?? 1 });
   const stats = new EmulatorStats();
+  const appCheck = options.appCheck
+    ? new AppCheckVerifier(typeof options.appCheck === 'object' ? options.appCheck.secret : undefined)
+    : null;
   const ctx: SessionContext = {
     models: new Set([...LIVE_MODELS, ...(options.models ?? [])]),
     tts,
@@ -104,6 +118,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     goAwayLeadMs: options.goAwayLeadMs ?? 50_000,
     maxBufferedBytes: 8 * 1024 * 1024,
     apiKey: options.apiKey ?? null,
+    appCheck,
     log: options.log ?? (() => {}),
   };
   // ws itself refuses frames past 4× our limit (1009), so a huge frame is never buffered whole;
@@ -129,6 +144,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   return {
     stats,
+    appCheck,
     handleUpgrade(req, socket, head) {
       if (!isWsPath(req.url)) return false;
       socket.on('error', () => socket.destroy());
@@ -142,8 +158,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       }
       const url = new URL(req.url ?? '/', 'http://emulator');
       const key = url.searchParams.get('key') ?? url.searchParams.get('access_token') ?? headerValue(req.headers['x-goog-api-key']);
+      const appCheckToken = headerValue(req.headers[APP_CHECK_HEADER]);
       wss.handleUpgrade(req, socket, head, (ws) => {
-        new EmulatorSession(ws, ctx, key);
+        new EmulatorSession(ws, ctx, { key, appCheckToken });
       });
       return true;
     },
@@ -201,6 +218,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     host,
     port,
     stats: emulator.stats,
+    appCheck: emulator.appCheck,
     async close() {
       await emulator.close();
       server.closeAllConnections();

@@ -3,16 +3,25 @@ import type { RawData, WebSocket } from 'ws';
 import { Resampler } from '../plugin/audio/dsp/resampler.js';
 import { pcm16Base64ToFloat } from '../plugin/wire/pcm.js';
 import { WireFormatError } from '../plugin/wire/wire-format-error.js';
+import { APP_CHECK_INVALID, type AppCheckVerifier } from './app-check.js';
 import { Brain, type BrainState } from './brain.js';
 import { imageSize } from './image-size.js';
 import { ModelTurn, type TurnTiming } from './model-turn.js';
-import { modelNotFound } from './models.js';
+import { modelNotFound, unsupportedOption } from './models.js';
 import { type ClientMessage, CloseCode, closeReason, ProtocolError, parseClientMessage, type Setup } from './protocol.js';
 import type { ResumptionStore } from './resumption-store.js';
 import type { EmulatorStats } from './stats.js';
 import type { TextToSpeech } from './tts/text-to-speech.js';
 import { DEFAULT_VOICE, espeakArgs, findVoice, type PrebuiltVoice } from './tts/voices.js';
 import { EnergyVad, type VadEvent } from './vad.js';
+
+/** What the client presented on the upgrade. */
+export interface SessionCredentials {
+  /** API key (`?key=`, `?access_token=` or `x-goog-api-key`). */
+  key: string | null;
+  /** The `X-Firebase-AppCheck` header. */
+  appCheckToken: string | null;
+}
 
 /** Everything a session needs from its server. */
 export interface SessionContext {
@@ -30,6 +39,8 @@ export interface SessionContext {
   readonly maxBufferedBytes: number;
   /** Required API key (null: any). */
   readonly apiKey: string | null;
+  /** Enforces App Check when set. */
+  readonly appCheck: AppCheckVerifier | null;
   readonly log: (line: string) => void;
 }
 
@@ -63,7 +74,7 @@ export class EmulatorSession {
   constructor(
     private readonly ws: WebSocket,
     private readonly ctx: SessionContext,
-    private readonly key: string | null,
+    private readonly credentials: SessionCredentials,
   ) {
     ctx.stats.sessionOpened();
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
@@ -162,10 +173,15 @@ export class EmulatorSession {
   }
 
   private begin(setup: Setup): void {
-    if (this.ctx.apiKey !== null && this.key !== this.ctx.apiKey) {
+    if (this.ctx.apiKey !== null && this.credentials.key !== this.ctx.apiKey) {
       throw new ProtocolError(CloseCode.InvalidArgument, 'API key not valid. Please pass a valid API key.');
     }
+    if (this.ctx.appCheck && !this.ctx.appCheck.verify(this.credentials.appCheckToken)) {
+      throw new ProtocolError(CloseCode.PolicyViolation, APP_CHECK_INVALID);
+    }
     if (!this.ctx.models.has(setup.modelId)) throw new ProtocolError(CloseCode.PolicyViolation, modelNotFound(setup.model));
+    const unsupported = unsupportedOption(setup.modelId, setup);
+    if (unsupported) throw new ProtocolError(CloseCode.InvalidArgument, unsupported);
     let voice: PrebuiltVoice = DEFAULT_VOICE;
     if (setup.voiceName) {
       const found = findVoice(setup.voiceName);

@@ -12,12 +12,19 @@ import { createEmulator, type Emulator, type EmulatorOptions } from './server.js
  * ```ts
  * // vite.config.ts
  * export default defineConfig({ plugins: [npcVoiceEmulator()] });
+ * // enforcing App Check, with a fixed secret so minted tokens survive restarts:
+ * export default defineConfig({ plugins: [npcVoiceEmulator({ appCheck: { secret: process.env.APP_CHECK_SECRET } })] });
  * ```
  */
 export function npcVoiceEmulator(options: EmulatorOptions = {}): Plugin {
-  const attach = (httpServer: HttpServer | Http2SecureServer | null, middlewares: Connect.Server): void => {
+  const attach = (
+    httpServer: HttpServer | Http2SecureServer | null,
+    middlewares: Connect.Server,
+    logger: { info(line: string): void },
+  ): void => {
     if (!httpServer) return;
     const emulator: Emulator = createEmulator(options);
+    if (emulator.appCheck) logger.info(`[npc-voice emulator] App Check enforced; secret ${emulator.appCheck.secret}`);
     void emulator.warm();
     httpServer.on('upgrade', (req, socket, head) => {
       emulator.handleUpgrade(req, socket, head);
@@ -30,10 +37,10 @@ export function npcVoiceEmulator(options: EmulatorOptions = {}): Plugin {
   return {
     name: 'phaser-npc-voice:emulator',
     configureServer(server) {
-      attach(server.httpServer, server.middlewares);
+      attach(server.httpServer, server.middlewares, server.config.logger);
     },
     configurePreviewServer(server) {
-      attach(server.httpServer, server.middlewares);
+      attach(server.httpServer, server.middlewares, server.config.logger);
     },
   };
 }

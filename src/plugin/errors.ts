@@ -22,6 +22,7 @@ export type NpcVoiceErrorCode =
   // live/: the Live API connection
   | 'invalid-request'
   | 'invalid-api-key'
+  | 'app-check'
   | 'model-not-found'
   | 'service-error'
   | 'quota-exceeded'

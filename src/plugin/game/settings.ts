@@ -132,6 +132,8 @@ function liveModelOptions(c: NpcVoiceConfig): LiveModelOptions {
     ...(c.model ? { model: c.model } : {}),
     ...(c.location ? { location: c.location } : {}),
     ...(c.emulatorUrl ? { emulatorUrl: c.emulatorUrl } : {}),
+    ...(c.appCheck ? { appCheck: c.appCheck } : {}),
+    ...(c.relayUrl ? { relayUrl: c.relayUrl } : {}),
     ...(c.WebSocket ? { WebSocket: c.WebSocket } : {}),
     ...(c.connectTimeoutMs !== undefined ? { connectTimeoutMs: c.connectTimeoutMs } : {}),
   };

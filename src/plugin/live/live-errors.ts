@@ -15,12 +15,22 @@ export class LiveError extends NpcVoiceError {
 /**
  * What a close from the service means, as an error a person can act on — or null for a normal
  * close. Codes seen from the real service: 1007 invalid argument (bad setup, bad or expired key),
- * 1008 model not found or not supported, 1011 internal error, deadline or quota.
+ * 1008 model not found or not supported, 1011 internal error, deadline or quota. A reason naming
+ * App Check (the service's "Firebase App Check token is invalid.") is an `app-check` error.
  */
 export function errorForClose(code: number, reason: string): LiveError | null {
   const said = reason ? ` (the service said: "${reason}")` : '';
   const opts = { closeCode: code, closeReason: reason };
   if (code === 1000 || code === 1001) return null;
+  // Whatever the code, a refused App Check token (the service's 1008, or the relay's own refusals).
+  if (/app ?check/i.test(reason)) {
+    return new LiveError(
+      'app-check',
+      'The Live API needs a valid App Check token: pass your App Check instance (`appCheck`) and your relay (`relayUrl`) to configure, ' +
+        `and make sure the app is registered for App Check (a debug token in development)${said}.`,
+      opts,
+    );
+  }
   if (code === 1007) {
     if (/api[ _-]?key|credential|permission denied/i.test(reason)) {
       return new LiveError(

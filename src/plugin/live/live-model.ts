@@ -10,6 +10,7 @@ import {
   VertexAIBackend,
 } from 'firebase/ai';
 import { type FirebaseApp, type FirebaseOptions, getApps, initializeApp } from 'firebase/app';
+import { type AppCheck, getToken } from 'firebase/app-check';
 import { errorForClose, LiveError } from './live-errors.js';
 import { LiveSocket, type WebSocketConstructor, type WebSocketHandler } from './socket.js';
 
@@ -29,15 +30,29 @@ export interface LiveModelOptions {
   location?: string;
   /** Emulator origin. @defaultValue the page's own origin (the dev server serves the emulator) */
   emulatorUrl?: string;
+  /**
+   * The game's App Check instance (`initializeAppCheck` from `firebase/app-check`). A token is
+   * fetched for every connection, resumes included, and handed to the relay; needs `relayUrl`.
+   */
+  appCheck?: AppCheck;
+  /**
+   * The game's Live relay (`src/relay`, deployed e.g. on Cloud Run): sessions go there instead of
+   * to Firebase, which the relay reaches with the App Check token in a header. Needs `appCheck`.
+   */
+  relayUrl?: string;
   /** WebSocket implementation (the global one, else the `ws` package in Node). */
   WebSocket?: WebSocketConstructor;
   /** Give up on a handshake after this long. @defaultValue 15 000 */
   connectTimeoutMs?: number;
 }
 
-/** Default Live models per backend. */
+/**
+ * Default Live models per backend, as Firebase lists them: for the Gemini Developer API
+ * `gemini-3.1-flash-live-preview` (beside the 2.5 native-audio previews), for Vertex AI
+ * `gemini-live-2.5-flash-native-audio`.
+ */
 export const DEFAULT_MODELS: Record<LiveBackend, string> = {
-  googleAI: 'gemini-2.5-flash-native-audio-preview-12-2025',
+  googleAI: 'gemini-3.1-flash-live-preview',
   vertexAI: 'gemini-live-2.5-flash-native-audio',
   emulator: 'gemini-2.5-flash-native-audio-preview-12-2025',
 };
@@ -98,9 +113,17 @@ export function createLiveModel(options: LiveModelOptions): LiveModel {
   if (backend === 'vertexAI' && location === 'global') {
     throw new LiveError('invalid-request', "The Live API is not served in Vertex AI location 'global': pick a region such as us-central1.");
   }
+  if (!options.appCheck !== !options.relayUrl) {
+    throw new LiveError(
+      'invalid-request',
+      'appCheck and relayUrl go together: a browser cannot put the App Check token on the Live socket, so the relay does.',
+    );
+  }
   const app = firebaseAppFor(options);
   const ai = getAI(app, { backend: backend === 'vertexAI' ? new VertexAIBackend(location) : new GoogleAIBackend() });
-  const origin = backend === 'emulator' ? emulatorOrigin(options.emulatorUrl) : undefined;
+  const origin = options.relayUrl ?? (backend === 'emulator' ? emulatorOrigin(options.emulatorUrl) : undefined);
+  const appCheck = options.appCheck;
+  const appCheckToken = appCheck ? () => freshToken(appCheck) : undefined;
   const connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
   return {
     backend,
@@ -108,6 +131,7 @@ export function createLiveModel(options: LiveModelOptions): LiveModel {
     async open(params) {
       const socket = new LiveSocket({
         ...(origin ? { origin } : {}),
+        ...(appCheckToken ? { appCheckToken } : {}),
         ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
         ...(params.realtimeInputConfig
           ? { patchSetup: (setup) => Object.assign(setup, { realtimeInputConfig: params.realtimeInputConfig }) }
@@ -168,6 +192,16 @@ function emulatorOrigin(url: string | undefined): string {
   const here = (globalThis as { location?: { origin?: string } }).location?.origin;
   if (here) return here;
   throw new LiveError('invalid-request', 'The emulator backend needs emulatorUrl outside a browser page.');
+}
+
+/** A token valid now: the SDK's cached one until it expires, then a new one; never kept by us. */
+async function freshToken(appCheck: AppCheck): Promise<string> {
+  try {
+    return (await getToken(appCheck, false)).token;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new LiveError('app-check', `Could not get an App Check token for the Live API: ${message}`, { cause: error });
+  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {

@@ -37,6 +37,11 @@ export interface LiveSocketOptions {
   origin?: string;
   /** The WebSocket implementation; by default the global one, or the `ws` package in Node. */
   WebSocket?: WebSocketConstructor;
+  /**
+   * Fetches an App Check token for each connection; it is sent as the first frame,
+   * `{"appCheck":"<token>"}`, which the game's relay takes off and puts in a header upstream.
+   */
+  appCheckToken?: () => Promise<string>;
   /** Adds to the `setup` message what the SDK has no option for (e.g. `realtimeInputConfig`). */
   patchSetup?: (setup: Record<string, unknown>) => void;
 }
@@ -68,6 +73,8 @@ export class LiveSocket implements WebSocketHandler {
   async connect(url: string): Promise<void> {
     const target = this.options.origin ? rewriteOrigin(url, this.options.origin) : url;
     const Ctor = this.options.WebSocket ?? (await defaultWebSocket());
+    // Fetched before the socket opens and dropped once sent: a token is never kept past this connection.
+    const appCheckToken = this.options.appCheckToken ? await this.options.appCheckToken() : null;
     this.queue = [];
     this.ended = false;
     this.failure = null;
@@ -85,6 +92,7 @@ export class LiveSocket implements WebSocketHandler {
     await new Promise<void>((resolve, reject) => {
       const opened = () => {
         cleanup();
+        if (appCheckToken !== null) ws.send(JSON.stringify({ appCheck: appCheckToken }));
         resolve();
       };
       const failed = () => {

@@ -1,3 +1,4 @@
+import type { AppCheck } from 'firebase/app-check';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../../src/plugin/game/settings.ts';
 
@@ -105,5 +106,12 @@ describe('resolveSettings', () => {
       connectTimeoutMs: 0,
     });
     expect(Object.keys(resolveSettings({ backend: 'googleAI' }).live)).toEqual(['backend']);
+  });
+
+  it('passes on the App Check instance and the relay URL', () => {
+    const appCheck = { app: {} } as unknown as AppCheck;
+    const live = resolveSettings({ backend: 'googleAI', appCheck, relayUrl: 'https://relay.example' }).live;
+    expect(live.appCheck).toBe(appCheck);
+    expect(live.relayUrl).toBe('https://relay.example');
   });
 });

@@ -13,6 +13,8 @@ describe('close codes → errors a person can act on', () => {
     [1011, 'Deadline expired before operation could complete.', 'service-error'],
     [1011, 'You exceeded your current quota, please check your plan and billing details.', 'quota-exceeded'],
     [1011, 'Resource has been exhausted (e.g. check quota).', 'quota-exceeded'],
+    [1008, 'Firebase App Check token is invalid.', 'app-check'],
+    [1008, 'No App Check token: send {"appCheck": token} first.', 'app-check'],
     [1006, '', 'network'],
     [4000, 'custom', 'service-error'],
   ] as const)('%i "%s" → %s', (code, reason, expected) => {
@@ -22,6 +24,12 @@ describe('close codes → errors a person can act on', () => {
     expect(error?.code).toBe(expected);
     expect(error?.closeCode).toBe(code);
     if (reason) expect(error?.message).toContain(reason);
+  });
+
+  it('an App Check refusal says what to do: configure appCheck and relayUrl', () => {
+    const error = errorForClose(1008, 'Firebase App Check token is invalid.');
+    expect(error?.message).toMatch(/appCheck/);
+    expect(error?.message).toMatch(/relayUrl/);
   });
 
   it.each([1000, 1001])('%i is a normal close, not an error', (code) => {
