@@ -8,7 +8,7 @@ import { LiveConnection } from '../../../src/plugin/live/live-connection.ts';
 import { LiveError } from '../../../src/plugin/live/live-errors.ts';
 import { createLiveModel, type LiveModelOptions } from '../../../src/plugin/live/live-model.ts';
 import { type RunningRelay, startRelay } from '../../../src/relay/relay.ts';
-import { GUARD } from '../../support/characters.ts';
+import { GUARD, guardNpc } from '../../support/characters.ts';
 import { RealTimeVoice } from '../../support/fakes.ts';
 import { micChunks } from '../../support/mic.ts';
 import { closeSpeech, concat, silence16k, speech16k } from '../../support/speech.ts';
@@ -26,15 +26,7 @@ afterAll(async () => {
   await closeSpeech();
 });
 
-const GUARD_NPC: NpcDefinition = {
-  id: 'guard',
-  name: GUARD.name,
-  persona: 'You are Edda, the stern gate guard of Oakvale.',
-  voice: 'Kore',
-  greeting: GUARD.greeting,
-  sampleLines: GUARD.lines,
-  actions: { open_gate: { description: 'Opens the village gate.', handler: () => ({ message: 'The gate swings open.' }) } },
-};
+const GUARD_NPC: NpcDefinition = guardNpc();
 
 let apps = 0;
 /** The game's App Check: a custom provider handing out emulator tokens, counting how many. */
