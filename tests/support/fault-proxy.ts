@@ -22,7 +22,7 @@ const NO_FAULTS: Faults = { handshakeDelayMs: 0, frameDelayMs: 0, holdDownstream
 export interface ProxyCounts {
   /** Connections accepted from clients. */
   connections: number;
-  /** 16 kHz samples in `realtimeInput.audio` messages forwarded to the emulator. */
+  /** 16 kHz samples in `realtimeInput.audio` messages forwarded to the emulator (counted as they are sent on). */
   audioSamples: number;
   /** Setups refused because they carried a handle. */
   refusedHandles: number;
@@ -47,6 +47,7 @@ class Pipe {
     private readonly proxy: FaultProxy,
     private readonly out: () => WebSocket | null,
     private readonly downstream: boolean,
+    private readonly sent: (frame: Frame) => void = () => {},
   ) {}
 
   push(data: RawData, isBinary: boolean): void {
@@ -75,6 +76,19 @@ class Pipe {
       this.queue.shift();
       if (faults.bandwidthBytesPerSec > 0) this.freeAt = Math.max(this.freeAt, now) + (frame.bytes / faults.bandwidthBytesPerSec) * 1000;
       ws.send(frame.data as Buffer, { binary: frame.isBinary });
+      this.sent(frame);
+    }
+  }
+
+  /** Sends what is queued now, ignoring delays and the cap (the sender closed: TCP delivers what it sent first). */
+  drain(): void {
+    const ws = this.out();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (ws && ws.readyState === WebSocket.OPEN && this.queue.length > 0) {
+      const frame = this.queue.shift() as Frame;
+      ws.send(frame.data as Buffer, { binary: frame.isBinary });
+      this.sent(frame);
     }
   }
 
@@ -97,7 +111,12 @@ class Link {
     readonly client: WebSocket,
     target: string,
   ) {
-    this.up = new Pipe(proxy, () => this.upstream, false);
+    this.up = new Pipe(
+      proxy,
+      () => this.upstream,
+      false,
+      (frame) => countAudio(proxy.counts, frame.data),
+    );
     this.down = new Pipe(proxy, () => this.client, true);
     const upstream = new WebSocket(target, { perMessageDeflate: false });
     this.upstream = upstream;
@@ -110,6 +129,7 @@ class Link {
     upstream.on('error', () => this.client.terminate());
     client.on('message', (data, isBinary) => this.fromClient(data, isBinary));
     client.on('close', () => {
+      this.up.drain();
       if (upstream.readyState === WebSocket.OPEN || upstream.readyState === WebSocket.CONNECTING) upstream.close();
       this.dispose();
     });
@@ -143,9 +163,6 @@ class Link {
         this.closeWith(1007, 'Session resumption handle is invalid or expired.');
         return;
       }
-    } else if (text.startsWith('{"realtimeInput":{"audio"')) {
-      const data64 = (safeParse(text) as { realtimeInput?: { audio?: { data?: string } } } | null)?.realtimeInput?.audio?.data ?? '';
-      counts.audioSamples += Buffer.byteLength(data64, 'base64') / 2;
     }
     this.up.push(data, isBinary);
   }
@@ -155,6 +172,14 @@ class Link {
     this.down.dispose();
     this.proxy.forget(this);
   }
+}
+
+/** Counts the samples of a `realtimeInput.audio` message on its way to the emulator. */
+function countAudio(counts: ProxyCounts, data: RawData): void {
+  const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+  if (!text.startsWith('{"realtimeInput":{"audio"')) return;
+  const data64 = (safeParse(text) as { realtimeInput?: { audio?: { data?: string } } } | null)?.realtimeInput?.audio?.data ?? '';
+  counts.audioSamples += Buffer.byteLength(data64, 'base64') / 2;
 }
 
 function safeParse(text: string): unknown {

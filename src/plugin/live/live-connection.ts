@@ -205,6 +205,10 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   sendAudio(audio: Float32Array | OutgoingAudio): void {
     const samples = audio instanceof Float32Array ? audio : audio.samples;
     if (!(audio instanceof Float32Array) && audio.voiced) this.lastVoicedAt = Date.now();
+    this.sendSamples(samples);
+  }
+
+  private sendSamples(samples: Float32Array): void {
     if (this.stateValue === 'reconnecting' || this.stateValue === 'connecting') {
       this.hold(samples);
       return;
@@ -478,7 +482,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     const held = this.held;
     this.held = [];
     this.heldSamples = 0;
-    for (const chunk of held) this.sendAudio(chunk);
+    for (const chunk of held) this.sendSamples(chunk);
   }
 
   /** The connection failed under us: what was sent on it just before may never have arrived. */
