@@ -293,7 +293,11 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     this.heldSamples = 0;
     this.heldMessages = [];
     this.setState('closed');
-    if (current) await current.session.close().catch(() => {});
+    if (!current) return;
+    await current.session.close().catch(() => {});
+    // Not a clean close handshake: the socket had failed under us, and what was sent last may be lost.
+    const how = current.socket.lastClose;
+    if (how && how.code !== 1000 && how.code !== 1005) this.reportUnconfirmed();
   }
 
   /** Same as {@link close}, and forgets listeners. */
@@ -332,8 +336,9 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     const closeError = close ? errorForClose(close.code, close.reason) : null;
     const fatal = closeError && ['invalid-request', 'invalid-api-key', 'model-not-found', 'quota-exceeded'].includes(closeError.code);
     if (fatal && closeError) {
+      const closed = this.close(); // the state is `closed` before anyone hears why
       this.report(closeError);
-      await this.close();
+      await closed;
       return;
     }
     // Worth retrying (network, internal error, lifetime reached): say what happened, then resume.

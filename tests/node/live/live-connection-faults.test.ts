@@ -218,3 +218,24 @@ describe('LiveConnection: nothing the player says or does is lost silently', () 
     await talk.end();
   });
 });
+
+describe('a close the service means for good', () => {
+  it.each([1007, 1008])('%i ends the conversation in error, and audio after it is reported, not lost', async (code) => {
+    const live = connection();
+    let dropped = 0;
+    live.on('audioDropped', ({ samples }) => {
+      dropped += samples;
+    });
+    const talk = new Conversation({ npc: guard, live, voice: new FakeVoice(), greet: false });
+    const errors: string[] = [];
+    talk.on('error', ({ error }) => errors.push(error.code));
+    await talk.start();
+    proxy.closeAll(code, 'fault');
+    await until(() => live.state === 'closed', 'closed');
+    expect(talk.state).toBe('error');
+    expect(errors).toHaveLength(1);
+    for (let i = 0; i < 5; i++) live.sendAudio(QUIET);
+    expect(dropped).toBe(5 * 320);
+    await talk.end();
+  });
+});
