@@ -102,6 +102,8 @@ class Pipe {
 /** One client connection and its upstream to the emulator. */
 class Link {
   upstream: WebSocket | null = null;
+  /** Which connection through the proxy this is (1, 2, …). */
+  readonly id: number;
   private readonly up: Pipe;
   private readonly down: Pipe;
   private sawSetup = false;
@@ -111,11 +113,17 @@ class Link {
     readonly client: WebSocket,
     target: string,
   ) {
+    this.id = ++proxy.counts.connections;
     this.up = new Pipe(
       proxy,
       () => this.upstream,
       false,
-      (frame) => countAudio(proxy.counts, frame.data),
+      (frame) => {
+        const samples = countAudio(frame.data);
+        if (samples === 0) return;
+        proxy.counts.audioSamples += samples;
+        proxy.onAudio?.(this.id, samples);
+      },
     );
     this.down = new Pipe(proxy, () => this.client, true);
     const upstream = new WebSocket(target, { perMessageDeflate: false });
@@ -174,12 +182,12 @@ class Link {
   }
 }
 
-/** Counts the samples of a `realtimeInput.audio` message on its way to the emulator. */
-function countAudio(counts: ProxyCounts, data: RawData): void {
+/** The samples in a `realtimeInput.audio` message (0 for any other message). */
+function countAudio(data: RawData): number {
   const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-  if (!text.startsWith('{"realtimeInput":{"audio"')) return;
+  if (!text.startsWith('{"realtimeInput":{"audio"')) return 0;
   const data64 = (safeParse(text) as { realtimeInput?: { audio?: { data?: string } } } | null)?.realtimeInput?.audio?.data ?? '';
-  counts.audioSamples += Buffer.byteLength(data64, 'base64') / 2;
+  return Buffer.byteLength(data64, 'base64') / 2;
 }
 
 function safeParse(text: string): unknown {
@@ -207,6 +215,8 @@ function safeParse(text: string): unknown {
 export class FaultProxy {
   faults: Faults = { ...NO_FAULTS };
   readonly counts: ProxyCounts = { connections: 0, audioSamples: 0, refusedHandles: 0 };
+  /** Called as each audio message is forwarded to the emulator, with the connection it came on. */
+  onAudio: ((connection: number, samples: number) => void) | null = null;
   private readonly links = new Set<Link>();
   private readonly pending = new Set<ReturnType<typeof setTimeout>>();
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
@@ -279,7 +289,6 @@ export class FaultProxy {
     const accept = () => {
       if (socket.destroyed) return;
       this.wss.handleUpgrade(req, socket, head, (client) => {
-        this.counts.connections++;
         this.links.add(new Link(this, client, `${this.target}${req.url ?? '/'}`));
       });
     };

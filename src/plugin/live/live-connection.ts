@@ -294,10 +294,10 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     this.heldMessages = [];
     this.setState('closed');
     if (!current) return;
+    // Ended by the service or the network before (or while) we closed: what was sent last may be lost.
+    const endedUnderUs = !current.socket.isOpen;
     await current.session.close().catch(() => {});
-    // Not a clean close handshake: the socket had failed under us, and what was sent last may be lost.
-    const how = current.socket.lastClose;
-    if (how && how.code !== 1000 && how.code !== 1005) this.reportUnconfirmed();
+    if (endedUnderUs || current.socket.endedByPeer) this.reportUnconfirmed();
   }
 
   /** Same as {@link close}, and forgets listeners. */

@@ -239,3 +239,36 @@ describe('a close the service means for good', () => {
     await talk.end();
   });
 });
+
+describe('the service closes just as the player ends the conversation', () => {
+  it('a close of ours on a healthy connection reports nothing dropped (everything sent arrives)', async () => {
+    const live = connection();
+    let dropped = 0;
+    live.on('audioDropped', ({ samples }) => {
+      dropped += samples;
+    });
+    await live.connect();
+    const before = proxy.counts.audioSamples;
+    for (let i = 0; i < 12; i++) live.sendAudio(QUIET);
+    await live.close();
+    await until(() => proxy.counts.audioSamples - before === 12 * 320, 'every chunk to arrive');
+    expect(dropped).toBe(0);
+  });
+
+  it('chunks sent into the crossing closes reach the service or are reported dropped', async () => {
+    for (let round = 0; round < 5; round++) {
+      const live = connection();
+      let dropped = 0;
+      live.on('audioDropped', ({ samples }) => {
+        dropped += samples;
+      });
+      await live.connect();
+      const before = proxy.counts.audioSamples;
+      for (let i = 0; i < 12; i++) live.sendAudio(QUIET);
+      proxy.closeAll(1000, 'Session ended by the service.');
+      await live.close();
+      await until(() => upstreamOpen() === 0, 'the emulator to have no session open');
+      expect(proxy.counts.audioSamples - before + dropped).toBeGreaterThanOrEqual(12 * 320);
+    }
+  });
+});
