@@ -272,3 +272,43 @@ describe('the service closes just as the player ends the conversation', () => {
     }
   });
 });
+
+describe('the fault proxy itself', () => {
+  it('holds the service’s frames until released, then delivers them in order', async () => {
+    const live = connection();
+    await live.connect();
+    const got: string[] = [];
+    live.on('audio', () => got.push('audio'));
+    live.on('turnComplete', () => got.push('turnComplete'));
+    proxy.set({ holdDownstream: true });
+    live.sendText('Hello there.');
+    await sleep(600);
+    expect(got).toEqual([]);
+    proxy.set({ holdDownstream: false });
+    await until(() => got.includes('turnComplete'), 'the reply');
+    expect(got[0]).toBe('audio');
+    expect(got.at(-1)).toBe('turnComplete');
+    await live.close();
+  });
+
+  it('caps the bandwidth: the reply takes at least its size over the cap (well over its real-time length)', async () => {
+    const live = connection();
+    await live.connect();
+    let bytes = 0;
+    let done = false;
+    live.on('audio', ({ samples }) => {
+      bytes += samples.length * 2;
+    });
+    live.on('turnComplete', () => {
+      done = true;
+    });
+    proxy.set({ bandwidthBytesPerSec: 24_000 });
+    const t0 = Date.now();
+    live.sendText('Hello there.');
+    await until(() => done, 'the reply', 20_000);
+    const seconds = (Date.now() - t0) / 1000;
+    // base64 carries 4 bytes for every 3 of audio.
+    expect(seconds).toBeGreaterThanOrEqual((bytes * 4) / 3 / 24_000 - 0.2);
+    await live.close();
+  });
+});
