@@ -5,10 +5,11 @@ import type { Metric, Suite } from './metric.ts';
 import { audioSuite } from './suites/audio.ts';
 import { demoSuite } from './suites/demo.ts';
 import { emulatorSuite } from './suites/emulator.ts';
+import { faultsSuite } from './suites/faults.ts';
 import { loopSuite } from './suites/loop.ts';
 import { pluginSuite } from './suites/plugin.ts';
 
-const suites: Suite[] = [audioSuite, emulatorSuite, demoSuite, pluginSuite, loopSuite];
+const suites: Suite[] = [audioSuite, emulatorSuite, faultsSuite, demoSuite, pluginSuite, loopSuite];
 const json = process.argv.includes('--json');
 const only = process.argv
   .find((a) => a.startsWith('--only='))

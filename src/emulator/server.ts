@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { APP_CHECK_HEADER, AppCheckVerifier } from './app-check.js';
@@ -29,6 +30,16 @@ export interface EmulatorOptions {
    * origin, and loopback origins — so a web page elsewhere cannot drive a local emulator.
    */
   allowedOrigins?: string[];
+  /**
+   * Host names (the `Host` header) the emulator answers besides IP addresses and `localhost`, so
+   * a page on another domain that resolves to this machine (DNS rebinding) cannot reach it.
+   * @defaultValue [] (and the `host` a standalone emulator is bound to)
+   */
+  allowedHosts?: string[];
+  /** Concurrent sessions one client address may hold; more are closed with 1011 RESOURCE_EXHAUSTED. @defaultValue 320 */
+  maxSessionsPerClient?: number;
+  /** Input audio rates one session may use (each needs its own resampler); one more closes it with 1007. @defaultValue 4 */
+  maxAudioRates?: number;
   /** Extra model ids to accept besides the Live models in `models.ts`. */
   models?: string[];
   /** Largest client frame accepted; bigger ones close the session with 1007. @defaultValue 1 MiB */
@@ -117,6 +128,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     lifetimeMs: options.connectionLifetimeMs ?? 600_000,
     goAwayLeadMs: options.goAwayLeadMs ?? 50_000,
     maxBufferedBytes: 8 * 1024 * 1024,
+    maxAudioRates: options.maxAudioRates ?? 4,
     apiKey: options.apiKey ?? null,
     appCheck,
     log: options.log ?? (() => {}),
@@ -125,6 +137,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // between 1× and 4× the session answers 1007 with a reason.
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 4, perMessageDeflate: false });
   const allowed = options.allowedOrigins ? new Set(options.allowedOrigins) : null;
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
+  const maxPerClient = options.maxSessionsPerClient ?? 320;
+  const perClient = new Map<string, number>();
+
+  /** An IP address, `localhost` or an allowed name: not a domain an attacker's DNS can point here. */
+  const hostAllowed = (req: IncomingMessage): boolean => {
+    const hostname = hostnameOf(req.headers.host);
+    return hostname !== null && (isSafeHostname(hostname) || allowedHosts.has(hostname));
+  };
 
   const originAllowed = (req: IncomingMessage): boolean => {
     const origin = req.headers.origin;
@@ -132,7 +153,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (allowed) return allowed.has(origin);
     try {
       const { host, hostname } = new URL(origin);
-      return host === req.headers.host || ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+      return host === req.headers.host || isLoopbackName(hostname.replace(/^\[|\]$/g, ''));
     } catch {
       return false;
     }
@@ -152,20 +173,35 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         refuse(socket, '404 Not Found');
         return true;
       }
-      if (!originAllowed(req)) {
+      if (!hostAllowed(req) || !originAllowed(req)) {
         refuse(socket, '403 Forbidden');
         return true;
       }
       const url = new URL(req.url ?? '/', 'http://emulator');
       const key = url.searchParams.get('key') ?? url.searchParams.get('access_token') ?? headerValue(req.headers['x-goog-api-key']);
       const appCheckToken = headerValue(req.headers[APP_CHECK_HEADER]);
+      const client = req.socket.remoteAddress ?? 'unknown';
       wss.handleUpgrade(req, socket, head, (ws) => {
-        new EmulatorSession(ws, ctx, { key, appCheckToken });
+        const count = (perClient.get(client) ?? 0) + 1;
+        perClient.set(client, count);
+        ws.once('close', () => {
+          const left = (perClient.get(client) ?? 1) - 1;
+          if (left > 0) perClient.set(client, left);
+          else perClient.delete(client);
+        });
+        const session = new EmulatorSession(ws, ctx, { key, appCheckToken });
+        if (count > maxPerClient)
+          session.close(1011, `RESOURCE_EXHAUSTED: more than ${maxPerClient} concurrent sessions from this client.`);
       });
       return true;
     },
     handleRequest(req, res) {
       if (req.url?.split('?')[0] !== '/emulator/stats') return false;
+      if (!hostAllowed(req)) {
+        res.writeHead(403, { 'content-type': 'text/plain' });
+        res.end('Forbidden host\n');
+        return true;
+      }
       if (req.url.includes('reset=event-loop')) stats.resetEventLoop();
       res.writeHead(200, {
         'content-type': 'application/json',
@@ -196,7 +232,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
-  const emulator = createEmulator(options);
+  const emulator = createEmulator({ ...options, allowedHosts: [...(options.allowedHosts ?? []), host] });
   const server: Server = createServer((req, res) => {
     if (emulator.handleRequest(req, res)) return;
     res.writeHead(req.url === '/' ? 200 : 404, { 'content-type': 'text/plain' });
@@ -225,6 +261,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The host name of a `Host` header (`name:port`, `[v6]:port`), lower case; null when absent. */
+function hostnameOf(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^\[([^\]]+)\](?::\d+)?$/.exec(header) ?? /^([^:]+)(?::\d+)?$/.exec(header);
+  return m ? (m[1] as string).toLowerCase() : null;
+}
+
+function isLoopbackName(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '::1' || /^127\./.test(hostname);
+}
+
+/** IP literals and localhost names cannot be rebound by someone else's DNS. */
+function isSafeHostname(hostname: string): boolean {
+  return isIP(hostname) !== 0 || isLoopbackName(hostname);
 }
 
 function headerValue(v: string | string[] | undefined): string | null {

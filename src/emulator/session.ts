@@ -37,6 +37,8 @@ export interface SessionContext {
   readonly goAwayLeadMs: number;
   /** A client that stops reading is cut off once this much is queued for it. */
   readonly maxBufferedBytes: number;
+  /** Distinct input audio rates (each a resampler, ~0.36 MB) a session may use. */
+  readonly maxAudioRates: number;
   /** Required API key (null: any). */
   readonly apiKey: string | null;
   /** Enforces App Check when set. */
@@ -221,6 +223,12 @@ export class EmulatorSession {
     if (rate !== 16000) {
       let r = this.resamplers.get(rate);
       if (!r) {
+        if (this.resamplers.size >= this.ctx.maxAudioRates) {
+          throw new ProtocolError(
+            CloseCode.InvalidArgument,
+            `Too many audio input rates in one session: at most ${this.ctx.maxAudioRates} besides 16000 Hz (${rate} Hz after ${[...this.resamplers.keys()].join(', ')}).`,
+          );
+        }
         r = new Resampler(rate, 16000);
         this.resamplers.set(rate, r);
       }

@@ -46,6 +46,8 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
   private starting: Promise<Conversation> | null = null;
   private mixer: GameMixer | null = null;
   private keepAlive: AudioKeepAlive | null = null;
+  /** Counts teardowns: a conversation still starting when the scene shuts down is abandoned, not kept. */
+  private lifetime = 0;
   private readonly onProximity = (e: ProximityEvent): void => this.handleProximity(e);
 
   constructor(scene: Phaser.Scene, pluginManager: Phaser.Plugins.PluginManager, pluginKey: string) {
@@ -165,13 +167,14 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     const handle = typeof npc === 'string' ? this.getNpc(npc) : npc;
     if (!handle || !this.npcs.includes(handle))
       throw new NpcVoiceError('invalid-argument', `No NPC "${typeof npc === 'string' ? npc : npc.id}" is registered.`);
+    const lifetime = this.lifetime;
     const current = () =>
       this.active?.npc === handle && !['ended', 'error'].includes(this.active.conversation.state) ? this.active : null;
     if (current()) return (current() as ActiveConversation).conversation;
     if (this.starting) await this.starting.catch(() => {});
     if (current()) return (current() as ActiveConversation).conversation;
     if (this.active) await this.endConversation();
-    this.starting = this.beginConversation(handle);
+    this.starting = this.beginConversation(handle, lifetime);
     try {
       return await this.starting;
     } finally {
@@ -249,16 +252,24 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     this.destroy();
   }
 
+  /**
+   * Releases this scene run's parts. Everything is taken off the plugin at once (a restart runs the
+   * new create() before the old conversation has finished closing); only the mixer waits for the
+   * voice that plays into it.
+   */
   private async teardown(): Promise<void> {
-    await this.endConversation();
-    await this.early.destroy();
+    this.lifetime++;
+    const ending = this.endConversation();
+    const early = this.early.destroy();
     this.npcs.length = 0;
     this.proximity.clear();
     this.listener = null;
     this.keepAlive?.destroy();
     this.keepAlive = null;
-    this.mixer?.release();
+    const mixer = this.mixer;
     this.mixer = null;
+    await Promise.all([ending, early]);
+    mixer?.release();
   }
 
   /** The frame loop: Phaser's clock (ms) drives the microphone path, so no clock is read here. */
@@ -283,7 +294,7 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
 
   // ——— conversations ———
 
-  private async beginConversation(npc: NpcHandle): Promise<Conversation> {
+  private async beginConversation(npc: NpcHandle, lifetime: number): Promise<Conversation> {
     const settings = this.settings;
     const context = this.audioContext();
     const active = await ActiveConversation.create({
@@ -295,6 +306,11 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
       audio: context ? webAudio(context, () => this.ensureMixer(), settings) : null,
       camera: settings.sight && this.game ? sightCamera(this.game, this.scene, npc) : null,
     });
+    if (lifetime !== this.lifetime) {
+      // The scene shut down (or the plugin was destroyed) while the voice was being made.
+      await active.end();
+      throw new NpcVoiceError('invalid-state', `The scene shut down before the conversation with "${npc.id}" started.`);
+    }
     this.active = active;
     this.keepAlive ??= new AudioKeepAlive(this.game?.sound ?? null, context);
     this.keepAlive.hold(settings.onBlur === 'continue');

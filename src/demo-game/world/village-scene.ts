@@ -47,6 +47,8 @@ export class VillageScene extends Phaser.Scene {
   private thinkingSince = 0;
   /** End of the player's speech → first reply audio, ms (client-side estimate), for the debug overlay. */
   lastLatencyMs: number | null = null;
+  /** Player audio the service never got (milliseconds, and how many times), for the debug overlay. */
+  private audioDropped = { ms: 0, times: 0 };
   private shrineReached = false;
   private typing = false;
 
@@ -234,6 +236,10 @@ export class VillageScene extends Phaser.Scene {
       hud.setConnection(state === 'reconnecting' ? 'Reconnecting…' : state === 'connecting' ? 'Connecting…' : ''),
     );
     this.npcVoice.on('error', ({ npc, error }) => this.onError(npc, error));
+    this.npcVoice.on('audioDropped', ({ ms }) => {
+      this.audioDropped.ms += ms;
+      this.audioDropped.times++;
+    });
   }
 
   private onError(npc: NpcHandle | null, error: NpcVoiceError): void {
@@ -340,6 +346,7 @@ export class VillageScene extends Phaser.Scene {
       microphone: plugin.hasMicrophone
         ? `${(20 * Math.log10(plugin.micLevel + 1e-6)).toFixed(0)} dBFS, ${plugin.micLostSamples} lost`
         : 'off',
+      'audio dropped': this.audioDropped.times ? `${Math.round(this.audioDropped.ms)} ms (${this.audioDropped.times}×)` : '0 ms',
       'echo canceller': plugin.microphoneSettings ? String(plugin.microphoneSettings.echoCancellation ?? 'unknown') : '—',
       echo: this.echoLine(),
     };

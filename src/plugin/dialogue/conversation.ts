@@ -157,6 +157,8 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   private npcText = '';
   private turnDone = false;
   private audioThisTurn = false;
+  /** The voice was told this turn's audio is complete (it plays out a tail shorter than its prebuffer). */
+  private voiceEnded = false;
   private talking = false;
   private voicedRun = 0;
   private lastVoiced = 0;
@@ -327,7 +329,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
       this.emit('transcript', { speaker: 'npc', text: this.npcText, final: false });
     });
     on('inputTranscript', ({ text, finished }) => this.onInputTranscript(text, finished));
-    on('generationComplete', () => this.voice.end());
+    on('generationComplete', () => this.endVoice());
     on('turnComplete', () => this.onTurnComplete());
     on('interrupted', () => {
       if (this.machine.state === 'speaking' || this.machine.state === 'thinking') this.interruptLocally();
@@ -350,6 +352,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     if (!this.isLive()) return;
     if (!this.audioThisTurn) {
       this.audioThisTurn = true;
+      this.voiceEnded = false;
       this.subtitles.reset();
     }
     this.chunkStart = this.voice.writtenFrames;
@@ -358,6 +361,8 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   }
 
   private onTurnComplete(): void {
+    // The service may omit generationComplete: the turn's audio is complete either way.
+    if (this.audioThisTurn) this.endVoice();
     this.turnDone = true;
     this.subtitles.finish();
     this.greeting = false;
@@ -417,6 +422,12 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     this.npcText = heard;
     this.finishNpcLine();
     this.machine.tryGo('interrupted');
+  }
+
+  private endVoice(): void {
+    if (this.voiceEnded) return;
+    this.voiceEnded = true;
+    this.voice.end();
   }
 
   private finishNpcLine(): void {

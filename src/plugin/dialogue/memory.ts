@@ -32,9 +32,14 @@ export class ConversationMemory {
     return { history: [...m.history], handle: fresh ? m.handle : null, savedAt: m.savedAt };
   }
 
-  /** @internal The plugin records each conversation's history and latest resumption handle. */
+  /**
+   * @internal The plugin records each conversation's history and latest resumption handle. A
+   * handle remembered before keeps its first time, so a handle never issued again still expires.
+   */
   remember(npcId: string, history: readonly TranscriptEntry[], handle: string | null, now = Date.now()): void {
-    this.byNpc.set(npcId, { history: history.slice(-500), handle, savedAt: now });
+    const before = this.byNpc.get(npcId);
+    const savedAt = handle !== null && before?.handle === handle ? before.savedAt : now;
+    this.byNpc.set(npcId, { history: history.slice(-500), handle, savedAt });
   }
 
   /** Forgets one NPC, or everyone. */

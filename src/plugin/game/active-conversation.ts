@@ -8,6 +8,7 @@ import { SilentVoice } from '../dialogue/silent-voice.js';
 import { NpcVoiceError } from '../errors.js';
 import type { Subscription } from '../events.js';
 import type { LiveConnection } from '../live/live-connection.js';
+import { INPUT_AUDIO_RATE } from '../wire/realtime-audio.js';
 import type { BusPart, ConversationAudio, MicPart, VoicePart } from './conversation-audio.js';
 import type { NpcHandle, Placed } from './npc-handle.js';
 import type { NpcVoiceEmitter, NpcVoiceEvents } from './npc-voice-events.js';
@@ -114,6 +115,9 @@ export class ActiveConversation {
       c.on('action', (e) => events.fire('action', { npc, ...e })),
       c.on('error', ({ error }) => events.fire('error', { npc, error })),
       live.on('stateChange', ({ state }) => events.fire('connection', { npc, state })),
+      live.on('audioDropped', ({ samples, reason }) =>
+        events.fire('audioDropped', { npc, ms: (samples / INPUT_AUDIO_RATE) * 1000, reason }),
+      ),
     ];
   }
 

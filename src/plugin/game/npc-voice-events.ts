@@ -19,6 +19,8 @@ export interface NpcVoiceEvents {
   echo: { npc: NpcHandle; state: EchoState; holding: boolean; echoCancellation: boolean | null } & EchoEstimate;
   proximity: { npc: NpcHandle; type: 'approach' | 'enter' | 'leave' | 'depart' };
   connection: { npc: NpcHandle; state: LiveConnectionState };
+  /** Player audio the service did not get (held too long while reconnecting, or lost as the connection failed), in milliseconds. */
+  audioDropped: { npc: NpcHandle; ms: number; reason: string };
 }
 
 /** Event names, for games that prefer constants to strings. */
@@ -32,6 +34,7 @@ export const NpcVoiceEvent = {
   Echo: 'echo',
   Proximity: 'proximity',
   Connection: 'connection',
+  AudioDropped: 'audioDropped',
 } as const satisfies Record<string, keyof NpcVoiceEvents>;
 
 /** The plugin's emitter, with `emit` callable by the parts that make up the plugin. */

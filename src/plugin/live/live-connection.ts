@@ -32,7 +32,11 @@ export interface LiveConnectionEvents {
   /** A new resumption handle (or that the session cannot be resumed right now). */
   resumable: { handle: string | null; resumable: boolean };
   stateChange: { state: LiveConnectionState; previous: LiveConnectionState };
-  /** Captured audio that could not be held while reconnecting (never lost silently). */
+  /**
+   * Captured audio the service did not get (never lost silently): more than `holdAudioMs` held
+   * while reconnecting, held audio when the connection closes for good, or audio sent just before
+   * the connection failed under it (the service may not have heard it).
+   */
   audioDropped: { samples: number; reason: string };
   error: { error: LiveError };
 }
@@ -69,7 +73,15 @@ export interface LiveConnectionOptions {
   maxReconnectDelayMs?: number;
   /** Captured audio held while reconnecting, sent once the connection is back. @defaultValue 5000 */
   holdAudioMs?: number;
+  /**
+   * Audio sent this long before a connection fails under us (no close of ours) is reported as
+   * dropped: it may have died in flight. @defaultValue 1000
+   */
+  unconfirmedAudioMs?: number;
 }
+
+/** Sent chunks remembered for {@link LiveConnectionOptions.unconfirmedAudioMs} (2.5 s of 20 ms chunks). */
+const SENT_RING = 128;
 
 /** After the player's last word, the service needs its silence window plus a moment to answer. */
 const QUIET_AFTER_SPEECH_MS = 2500;
@@ -104,7 +116,15 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   /** Date.now() of the last microphone chunk with a voice in it. */
   private lastVoicedAt = 0;
   private heldSamples = 0;
+  /** Typed lines and tool responses due while reconnecting, sent once the connection is back. */
+  private heldMessages: ({ text: string } | { responses: FunctionResponse[] })[] = [];
   private generation = 0;
+  /** The open under way (connect() again while connecting returns it). */
+  private opening: Promise<void> | null = null;
+  /** When each of the last chunks was sent on the current connection, and its length (a ring; no allocation per chunk). */
+  private readonly sentAt = new Float64Array(SENT_RING);
+  private readonly sentSamples = new Uint32Array(SENT_RING);
+  private sentNext = 0;
   private readonly opts: Required<Omit<LiveConnectionOptions, 'resumeHandle'>>;
 
   constructor(options: LiveConnectionOptions) {
@@ -114,6 +134,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
       reconnectDelayMs: 250,
       maxReconnectDelayMs: 8000,
       holdAudioMs: 5000,
+      unconfirmedAudioMs: 1000,
       ...options,
     };
     this.handle = options.resumeHandle ?? null;
@@ -129,20 +150,52 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   }
 
   /**
-   * Opens the session.
+   * Opens the session; while an open is under way (a connection prepared ahead of time), returns
+   * that one; when already open, resolves at once. A resumption handle the service refuses is
+   * given up (a `resumable` event with `handle: null`) and a new session is opened instead.
+   * Resolves with the state `closed` when {@link close} is called meanwhile.
    * @throws {@link LiveError} with the service's reason when it refuses (bad key, unknown model, …).
    */
-  async connect(): Promise<void> {
-    if (this.stateValue !== 'idle') throw new NpcVoiceError('invalid-state', `connect() called while ${this.stateValue}.`);
+  connect(): Promise<void> {
+    if (this.stateValue === 'connecting' && this.opening) return this.opening;
+    if (this.stateValue === 'open') return Promise.resolve();
+    if (this.stateValue !== 'idle') return Promise.reject(new NpcVoiceError('invalid-state', `connect() called while ${this.stateValue}.`));
     this.setState('connecting');
+    this.opening = this.firstOpen().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private async firstOpen(): Promise<void> {
     try {
-      await this.open(this.handle);
+      if (!(await this.openOrForgetHandle())) return; // closed meanwhile
     } catch (error) {
+      if (this.closing) return; // closed on purpose while the service was refusing
       const live = toLiveError(error);
       this.setState('closed');
       throw live;
     }
     this.setState('open');
+    this.flushHeld();
+  }
+
+  /** Opens with the handle; if the service refuses the handle, once more as a new session. */
+  private async openOrForgetHandle(): Promise<boolean> {
+    try {
+      return await this.open(this.handle);
+    } catch (error) {
+      const live = toLiveError(error);
+      if (!this.handle || !isRefusedHandle(live) || this.closing) throw live;
+      this.forgetHandle();
+      return await this.open(null);
+    }
+  }
+
+  /** A handle the service no longer knows (it restarted, two hours passed, the persona changed). */
+  private forgetHandle(): void {
+    this.handle = null;
+    this.emit('resumable', { handle: null, resumable: false });
   }
 
   /**
@@ -152,29 +205,52 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   sendAudio(audio: Float32Array | OutgoingAudio): void {
     const samples = audio instanceof Float32Array ? audio : audio.samples;
     if (!(audio instanceof Float32Array) && audio.voiced) this.lastVoicedAt = Date.now();
+    this.sendSamples(samples);
+  }
+
+  private sendSamples(samples: Float32Array): void {
     if (this.stateValue === 'reconnecting' || this.stateValue === 'connecting') {
       this.hold(samples);
       return;
     }
-    if (this.stateValue !== 'open' || !this.current) return;
-    try {
-      this.current.socket.send(realtimeAudioMessage(floatToPcm16Base64(samples)));
-    } catch {
-      // The socket closed under us; the reconnect that follows takes the audio from here on.
-      this.emit('audioDropped', { samples: samples.length, reason: 'the connection closed while sending' });
+    if (this.stateValue !== 'open' || !this.current) {
+      if (samples.length > 0) this.emit('audioDropped', { samples: samples.length, reason: `the connection is ${this.stateValue}` });
+      return;
     }
+    if (!this.current.socket.isOpen) {
+      // The socket closed under us and the receive loop has not noticed yet: the reconnect that
+      // follows sends it (or close() reports it dropped).
+      this.hold(samples);
+      return;
+    }
+    this.current.socket.send(realtimeAudioMessage(floatToPcm16Base64(samples)));
+    const i = this.sentNext;
+    this.sentAt[i] = Date.now();
+    this.sentSamples[i] = samples.length;
+    this.sentNext = (i + 1) % SENT_RING;
   }
 
-  /** Sends a typed line as a complete user turn (it interrupts the model, as speech would). */
+  /**
+   * Sends a typed line as a complete user turn (it interrupts the model, as speech would); while
+   * connecting or reconnecting it is held and sent once the connection is back.
+   */
   sendText(text: string): void {
+    if (this.stateValue === 'connecting' || this.stateValue === 'reconnecting' || (this.current && !this.current.socket.isOpen)) {
+      this.heldMessages.push({ text });
+      return;
+    }
     this.requireOpen('sendText');
     this.modelTurnActive = true; // a reply is coming: not a moment to switch connections
     this.current?.session.send(text, true).catch((e: unknown) => this.report(toLiveError(e)));
   }
 
-  /** Answers function calls. */
+  /** Answers function calls (held while reconnecting, sent once the connection is back). */
   sendToolResponses(responses: FunctionResponse[]): void {
-    if (this.stateValue !== 'open' || !this.current) return; // a cancelled session has nobody to answer
+    if (this.stateValue === 'connecting' || this.stateValue === 'reconnecting' || (this.current && !this.current.socket.isOpen)) {
+      this.heldMessages.push({ responses });
+      return;
+    }
+    if (this.stateValue !== 'open' || !this.current) return; // a closed session has nobody to answer
     this.current.session.sendFunctionResponses(responses).catch((e: unknown) => this.report(toLiveError(e)));
   }
 
@@ -211,10 +287,17 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     this.retryWake?.();
     const current = this.current;
     this.current = null;
+    if (this.heldSamples > 0)
+      this.emit('audioDropped', { samples: this.heldSamples, reason: 'held while reconnecting; the connection closed before it was back' });
     this.held = [];
     this.heldSamples = 0;
-    if (current) await current.session.close().catch(() => {});
+    this.heldMessages = [];
     this.setState('closed');
+    if (!current) return;
+    // Ended by the service or the network before (or while) we closed: what was sent last may be lost.
+    const endedUnderUs = !current.socket.isOpen;
+    await current.session.close().catch(() => {});
+    if (endedUnderUs || current.socket.endedByPeer) this.reportUnconfirmed();
   }
 
   /** Same as {@link close}, and forgets listeners. */
@@ -223,11 +306,18 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     this.removeAllListeners();
   }
 
-  private async open(handle: string | null): Promise<void> {
+  /** Opens a session; false (and the session closed) when {@link close} was called meanwhile. */
+  private async open(handle: string | null): Promise<boolean> {
     const opened = await this.opts.model.open({ ...this.opts.params, sessionResumption: handle ? { handle } : {} });
+    if (this.closing) {
+      await opened.session.close().catch(() => {});
+      return false;
+    }
     const generation = ++this.generation;
     this.current = opened;
+    this.sentAt.fill(0);
     void this.receive(opened, generation);
+    return true;
   }
 
   private async receive(opened: { session: LiveSession; socket: LiveSocket }, generation: number): Promise<void> {
@@ -241,12 +331,14 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
       failure = toLiveError(error);
     }
     if (generation !== this.generation || this.closing) return;
+    this.reportUnconfirmed();
     const close = opened.socket.lastClose;
     const closeError = close ? errorForClose(close.code, close.reason) : null;
     const fatal = closeError && ['invalid-request', 'invalid-api-key', 'model-not-found', 'quota-exceeded'].includes(closeError.code);
     if (fatal && closeError) {
+      const closed = this.close(); // the state is `closed` before anyone hears why
       this.report(closeError);
-      await this.close();
+      await closed;
       return;
     }
     // Worth retrying (network, internal error, lifetime reached): say what happened, then resume.
@@ -345,7 +437,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
       if (attempt > 0) await this.sleep(Math.min(this.opts.maxReconnectDelayMs, this.opts.reconnectDelayMs * 2 ** (attempt - 1)));
       if (this.closing) return;
       try {
-        await this.open(this.handle);
+        if (!(await this.open(this.handle))) return; // closed meanwhile
         this.setState('open');
         this.flushHeld();
         return;
@@ -353,9 +445,8 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
         last = toLiveError(error);
         // A refused resume is most likely a handle the service no longer knows (it restarted, or
         // two hours passed): continue as a new session rather than not at all.
-        if (this.handle && last.closeCode === 1007) {
-          this.handle = null;
-          this.emit('resumable', { handle: null, resumable: false });
+        if (this.handle && isRefusedHandle(last)) {
+          this.forgetHandle();
           attempt--;
         } else if (['invalid-api-key', 'model-not-found', 'quota-exceeded'].includes(last.code)) {
           break;
@@ -387,10 +478,26 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   }
 
   private flushHeld(): void {
+    const messages = this.heldMessages;
+    this.heldMessages = [];
+    for (const m of messages) {
+      if ('text' in m) this.sendText(m.text);
+      else this.sendToolResponses(m.responses);
+    }
     const held = this.held;
     this.held = [];
     this.heldSamples = 0;
-    for (const chunk of held) this.sendAudio(chunk);
+    for (const chunk of held) this.sendSamples(chunk);
+  }
+
+  /** The connection failed under us: what was sent on it just before may never have arrived. */
+  private reportUnconfirmed(): void {
+    const since = Date.now() - this.opts.unconfirmedAudioMs;
+    let samples = 0;
+    for (let i = 0; i < SENT_RING; i++) if ((this.sentAt[i] as number) >= since) samples += this.sentSamples[i] as number;
+    this.sentAt.fill(0);
+    if (samples > 0)
+      this.emit('audioDropped', { samples, reason: 'sent just before the connection failed; the service may not have heard it' });
   }
 
   private requireOpen(what: string): void {
@@ -442,6 +549,10 @@ type ServerMessage =
   | { type: 'toolCallCancellation'; ids?: string[]; functionIds?: string[] }
   | { type: 'goingAwayNotice'; timeLeft?: number }
   | { type: 'sessionResumptionUpdate'; newHandle?: string; resumable?: boolean };
+
+function isRefusedHandle(error: LiveError): boolean {
+  return error.closeCode === 1007 && error.code !== 'invalid-api-key';
+}
 
 function toLiveError(error: unknown): LiveError {
   if (error instanceof LiveError) return error;

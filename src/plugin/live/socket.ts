@@ -64,6 +64,8 @@ export class LiveSocket implements WebSocketHandler {
   private failure: Error | null = null;
   /** @internal How the most recent connection closed (null while open or never opened). */
   lastClose: SocketClose | null = null;
+  /** The reason we gave when closing this connection (null: we did not close it). */
+  private closeReasonSent: string | null = null;
   /** @internal Messages sent on the current connection (the service's `lastConsumedClientMessageIndex` counts these). */
   sent = 0;
 
@@ -79,6 +81,7 @@ export class LiveSocket implements WebSocketHandler {
     this.ended = false;
     this.failure = null;
     this.lastClose = null;
+    this.closeReasonSent = null;
     this.sent = 0;
     const ws = new Ctor(target);
     ws.binaryType = 'arraybuffer';
@@ -133,6 +136,17 @@ export class LiveSocket implements WebSocketHandler {
     return this.ws?.readyState === OPEN;
   }
 
+  /**
+   * @internal Whether the last connection ended other than by our own close answered in kind: the
+   * service's close frame carries a reason of its own, or the connection failed (no clean close).
+   */
+  get endedByPeer(): boolean {
+    const close = this.lastClose;
+    if (!close) return false;
+    if (close.code !== 1000 && close.code !== 1005) return true;
+    return close.reason !== '' && close.reason !== this.closeReasonSent;
+  }
+
   async *listen(): AsyncGenerator<unknown> {
     while (true) {
       if (this.failure) throw this.failure;
@@ -151,6 +165,7 @@ export class LiveSocket implements WebSocketHandler {
   close(code?: number, reason?: string): Promise<void> {
     const ws = this.ws;
     if (!ws || this.ended) return Promise.resolve();
+    this.closeReasonSent = reason ?? '';
     return new Promise((resolve) => {
       ws.addEventListener('close', (() => resolve()) as (e: never) => void);
       try {

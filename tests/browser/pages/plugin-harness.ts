@@ -194,6 +194,28 @@ const h = {
     await until(() => !!h.scene()?.guard && h.scene()?.sys.isActive() === true);
   },
 
+  /** scene.restart() (the demo does it when settings change), then waits for the new create(). */
+  async restartScene() {
+    const old = (h.scene() as Village).guard;
+    h.scene()?.scene.restart();
+    await until(() => !!h.scene()?.guard && h.scene()?.guard !== old && h.scene()?.sys.isActive() === true);
+    await sleep(600); // long enough for the old run's conversation to have closed
+  },
+
+  /** Stops the scene while a conversation is starting; what talkTo did, and Phaser's blur setting after. */
+  async stopWhileStarting() {
+    const game = h.game as Phaser.Game;
+    const scene = h.scene() as Village;
+    const talking = scene.npcVoice.talkTo(scene.guard).then(
+      () => 'started',
+      (e: { code?: string }) => e.code ?? 'error',
+    );
+    game.scene.stop('village');
+    const outcome = await talking;
+    await sleep(500);
+    return { outcome, pauseOnBlur: game.sound.pauseOnBlur };
+  },
+
   async endConversation() {
     await h.plugin().endConversation();
   },

@@ -101,6 +101,26 @@ describe('NpcVoicePlugin in a real Phaser 4 scene, on the emulator served by the
     await page.close();
   });
 
+  it('scene.restart() during a conversation: the old run closes its session without touching the new scene’s NPCs', async () => {
+    const page = await open({ microphone: false });
+    await page.evaluate(() => window.h.talk());
+    await waitFor(page, (l) => npcLines(l).length >= 1);
+    await page.evaluate(() => window.h.restartScene());
+    expect((await page.evaluate(() => window.h.alive())).sockets).toBe(0);
+    await expect(page.evaluate(() => window.h.talk())).resolves.toBeTruthy();
+    expect((await page.evaluate(() => window.h.alive())).sockets).toBe(1);
+    await page.close();
+  });
+
+  it('a scene stopped while a conversation is starting abandons it: no socket opens, Phaser gets pauseOnBlur back', async () => {
+    const page = await open({ microphone: false, onBlur: 'continue' });
+    const { outcome, pauseOnBlur } = await page.evaluate(() => window.h.stopWhileStarting());
+    expect(outcome).toBe('invalid-state');
+    expect(pauseOnBlur).toBe(true);
+    expect((await page.evaluate(() => window.h.alive())).sockets).toBe(0);
+    await page.close();
+  });
+
   it('the microphone path releases its track when the conversation ends', async () => {
     const page = await open();
     await page.evaluate(() => window.h.talk());

@@ -68,6 +68,28 @@ describe('Conversation', () => {
     expect(talk.history.map((h) => `${h.speaker}: ${h.text}`)).toEqual(['npc: Halt!']);
   });
 
+  it('a turn without generationComplete still ends the voice, so its last words play and the NPC listens again', async () => {
+    /** A voice that keeps its last 100 ms (under its prebuffer) until told the utterance ended, as StreamingVoiceSource does. */
+    class PrebufferedVoice extends FakeVoice {
+      override play(): void {
+        const tail = this.ended > 0 ? 0 : 2400;
+        this.consumedFrames = Math.max(this.consumedFrames, this.writtenFrames - tail);
+        this.state = this.consumedFrames === this.writtenFrames ? 'idle' : 'buffering';
+      }
+    }
+    const voice = new PrebufferedVoice();
+    const { live, talk } = setup({ voice, greet: false });
+    await talk.start();
+    live.fire('audio', { samples: new Float32Array(9600) });
+    live.fire('outputTranscript', { text: 'The gate stays shut.' });
+    live.fire('turnComplete', {}); // no generationComplete first
+    voice.play();
+    talk.update();
+    expect(voice.ended).toBe(1);
+    expect(talk.state).toBe('listening');
+    expect(talk.history.at(-1)?.text).toBe('The gate stays shut.');
+  });
+
   it('reveals subtitles as the voice plays, not when the text arrives', async () => {
     const { live, voice, talk } = setup({ greet: false });
     const subs: { text: string; final: boolean }[] = [];

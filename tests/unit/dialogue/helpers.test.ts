@@ -94,6 +94,14 @@ describe('ConversationMemory', () => {
     expect(m.get('guard', 60_000)).toMatchObject({ handle: 'h1', history: [{ text: 'Halt!' }] });
     expect(m.get('guard', 2 * 60 * 60 * 1000).handle).toBeNull();
   });
+  it('remembering the same handle again does not make it fresh: it still expires two hours after it was issued', () => {
+    const m = new ConversationMemory();
+    m.remember('guard', [], 'h1', 0);
+    m.remember('guard', [], 'h1', 90 * 60 * 1000); // a conversation that never got a new handle
+    expect(m.get('guard', 2 * 60 * 60 * 1000).handle).toBeNull();
+    m.remember('guard', [], 'h2', 90 * 60 * 1000);
+    expect(m.get('guard', 2 * 60 * 60 * 1000).handle).toBe('h2');
+  });
   it('saves to JSON and loads back, skipping malformed entries', () => {
     const m = new ConversationMemory();
     m.remember('guard', [{ speaker: 'player', text: 'Hi', at: 1 }], null, 5);

@@ -133,7 +133,7 @@ function npcHandle(): NpcHandle {
 /** Every event the emitter fires, by name, in order. */
 function record(events: NpcVoiceEmitter) {
   const log: { name: keyof NpcVoiceEvents; payload: unknown }[] = [];
-  for (const name of ['state', 'transcript', 'subtitle', 'action', 'error', 'mouth', 'echo', 'connection'] as const) {
+  for (const name of ['state', 'transcript', 'subtitle', 'action', 'error', 'mouth', 'echo', 'connection', 'audioDropped'] as const) {
     events.on(name, (payload) => log.push({ name, payload }));
   }
   return {
@@ -171,6 +171,16 @@ describe('ActiveConversation', () => {
     expect(states.every((s) => s.npc === npc)).toBe(true);
     expect(seen.of('connection')).toEqual([{ npc, state: 'open' }]);
     await active.end();
+  });
+
+  it('passes dropped player audio on to the game with the NPC, in milliseconds, with the reason', async () => {
+    const { npc, live, seen, active } = await make();
+    await active.start();
+    live.fire('audioDropped', { samples: 8000, reason: 'held while reconnecting' });
+    expect(seen.of('audioDropped')).toEqual([{ npc, ms: 500, reason: 'held while reconnecting' }]);
+    await active.end();
+    live.fire('audioDropped', { samples: 320, reason: 'after the end' });
+    expect(seen.of('audioDropped')).toHaveLength(1);
   });
 
   it("passes the NPC's transcript on with the NPC", async () => {

@@ -73,6 +73,15 @@ describe('AudioKeepAlive', () => {
     expect(sound.pauseOnBlur).toBe(true);
   });
 
+  it('destroy() while held (the game is destroyed mid-conversation) gives pauseOnBlur back and removes every listener', () => {
+    const { sound, context, gestures, keepAlive } = setup('suspended');
+    keepAlive.hold(true);
+    keepAlive.destroy();
+    expect(sound.pauseOnBlur).toBe(true);
+    expect(gestures.count).toBe(0);
+    expect(context.listening).toBe(0);
+  });
+
   it('restores the setting the game had, not true', () => {
     const { sound, keepAlive } = setup();
     sound.pauseOnBlur = false;
