@@ -1,87 +1,21 @@
-import type { FunctionCall, FunctionResponse, LiveServerContent, LiveSession } from 'firebase/ai';
+import type { FunctionResponse, LiveSession } from 'firebase/ai';
 import { NpcVoiceError } from '../errors.js';
 import { TypedEmitter } from '../events.js';
-import { floatToPcm16Base64, pcm16Base64ToFloat } from '../wire/pcm.js';
-import { INPUT_AUDIO_RATE, realtimeAudioMessage } from '../wire/realtime-audio.js';
-import { errorForClose, LiveError } from './live-errors.js';
-import type { LiveModel, LiveSessionParams } from './live-model.js';
+import { floatToPcm16Base64 } from '../wire/pcm.js';
+import { realtimeAudioMessage } from '../wire/realtime-audio.js';
+import { InputBacklog } from './input-backlog.js';
+import type { LiveConnectionEvents, LiveConnectionOptions, LiveConnectionState, OutgoingAudio } from './live-connection-events.js';
+import { errorForClose, isRefusedHandle, LiveError, toLiveError } from './live-errors.js';
+import { type ServerMessage, ServerMessageReader } from './server-messages.js';
 import type { LiveSocket } from './socket.js';
 
-/** Connection states. `reconnecting` holds (or drops, with an event) what the player says meanwhile. */
-/** Microphone audio with whether the player's voice is in it. */
-export interface OutgoingAudio {
-  readonly samples: Float32Array;
-  readonly voiced: boolean;
-}
-
-export type LiveConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-/** Events of a {@link LiveConnection}. */
-export interface LiveConnectionEvents {
-  /** Speech from the model: 24 kHz mono floats (every audio part of every message). */
-  audio: { samples: Float32Array };
-  inputTranscript: { text: string; finished: boolean };
-  outputTranscript: { text: string };
-  toolCall: { calls: FunctionCall[] };
-  toolCallCancellation: { ids: string[] };
-  interrupted: Record<string, never>;
-  generationComplete: Record<string, never>;
-  turnComplete: Record<string, never>;
-  /** The service will close this connection soon; the connection resumes on its own. */
-  goAway: { timeLeftSeconds: number };
-  /** A new resumption handle (or that the session cannot be resumed right now). */
-  resumable: { handle: string | null; resumable: boolean };
-  stateChange: { state: LiveConnectionState; previous: LiveConnectionState };
-  /**
-   * Captured audio the service did not get (never lost silently): more than `holdAudioMs` held
-   * while reconnecting, held audio when the connection closes for good, or audio sent just before
-   * the connection failed under it (the service may not have heard it).
-   */
-  audioDropped: { samples: number; reason: string };
-  error: { error: LiveError };
-}
-
-/** Event names of a {@link LiveConnection}. */
-export const LiveConnectionEvent = {
-  Audio: 'audio',
-  InputTranscript: 'inputTranscript',
-  OutputTranscript: 'outputTranscript',
-  ToolCall: 'toolCall',
-  ToolCallCancellation: 'toolCallCancellation',
-  Interrupted: 'interrupted',
-  GenerationComplete: 'generationComplete',
-  TurnComplete: 'turnComplete',
-  GoAway: 'goAway',
-  Resumable: 'resumable',
-  StateChange: 'stateChange',
-  AudioDropped: 'audioDropped',
-  Error: 'error',
-} as const satisfies Record<string, keyof LiveConnectionEvents>;
-
-/** Options of {@link LiveConnection}. */
-export interface LiveConnectionOptions {
-  model: LiveModel;
-  /** Session settings (resumption is managed by the connection). */
-  params: Omit<LiveSessionParams, 'sessionResumption'>;
-  /** Resume this earlier session (a handle from {@link LiveConnection.resumptionHandle}). */
-  resumeHandle?: string;
-  /** @defaultValue 6 */
-  maxReconnectAttempts?: number;
-  /** First retry delay; doubles each attempt up to `maxReconnectDelayMs`. @defaultValue 250 */
-  reconnectDelayMs?: number;
-  /** @defaultValue 8000 */
-  maxReconnectDelayMs?: number;
-  /** Captured audio held while reconnecting, sent once the connection is back. @defaultValue 5000 */
-  holdAudioMs?: number;
-  /**
-   * Audio sent this long before a connection fails under us (no close of ours) is reported as
-   * dropped: it may have died in flight. @defaultValue 1000
-   */
-  unconfirmedAudioMs?: number;
-}
-
-/** Sent chunks remembered for {@link LiveConnectionOptions.unconfirmedAudioMs} (2.5 s of 20 ms chunks). */
-const SENT_RING = 128;
+export type {
+  LiveConnectionEvents,
+  LiveConnectionOptions,
+  LiveConnectionState,
+  OutgoingAudio,
+} from './live-connection-events.js';
+export { LiveConnectionEvent } from './live-connection-events.js';
 
 /** After the player's last word, the service needs its silence window plus a moment to answer. */
 const QUIET_AFTER_SPEECH_MS = 2500;
@@ -108,23 +42,23 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   private goAwayTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryWake: (() => void) | null = null;
-  private held: Float32Array[] = [];
-  /** Between the model's first content and its turnComplete. */
-  private modelTurnActive = false;
+  /** Turns server messages into events, and knows whether a model turn is under way. */
+  private readonly reader = new ServerMessageReader({
+    emit: (event, payload) => this.emit(event, payload),
+    goAway: (timeLeftSeconds) => this.onGoAway(timeLeftSeconds),
+    newHandle: (handle) => {
+      this.handle = handle;
+    },
+  });
   /** When a goAway's switch must happen by (0: none pending). */
   private switchDeadline = 0;
   /** Date.now() of the last microphone chunk with a voice in it. */
   private lastVoicedAt = 0;
-  private heldSamples = 0;
-  /** Typed lines and tool responses due while reconnecting, sent once the connection is back. */
-  private heldMessages: ({ text: string } | { responses: FunctionResponse[] })[] = [];
   private generation = 0;
   /** The open under way (connect() again while connecting returns it). */
   private opening: Promise<void> | null = null;
-  /** When each of the last chunks was sent on the current connection, and its length (a ring; no allocation per chunk). */
-  private readonly sentAt = new Float64Array(SENT_RING);
-  private readonly sentSamples = new Uint32Array(SENT_RING);
-  private sentNext = 0;
+  /** Input held while the connection is away, and the audio just sent on it. */
+  private readonly backlog: InputBacklog;
   private readonly opts: Required<Omit<LiveConnectionOptions, 'resumeHandle'>>;
 
   constructor(options: LiveConnectionOptions) {
@@ -138,6 +72,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
       ...options,
     };
     this.handle = options.resumeHandle ?? null;
+    this.backlog = new InputBacklog(this.opts.holdAudioMs, this.opts.unconfirmedAudioMs);
   }
 
   get state(): LiveConnectionState {
@@ -224,10 +159,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
       return;
     }
     this.current.socket.send(realtimeAudioMessage(floatToPcm16Base64(samples)));
-    const i = this.sentNext;
-    this.sentAt[i] = Date.now();
-    this.sentSamples[i] = samples.length;
-    this.sentNext = (i + 1) % SENT_RING;
+    this.backlog.noteSent(samples.length, Date.now());
   }
 
   /**
@@ -236,18 +168,18 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
    */
   sendText(text: string): void {
     if (this.stateValue === 'connecting' || this.stateValue === 'reconnecting' || (this.current && !this.current.socket.isOpen)) {
-      this.heldMessages.push({ text });
+      this.backlog.holdMessage({ text });
       return;
     }
     this.requireOpen('sendText');
-    this.modelTurnActive = true; // a reply is coming: not a moment to switch connections
+    this.reader.modelTurnActive = true; // a reply is coming: not a moment to switch connections
     this.current?.session.send(text, true).catch((e: unknown) => this.report(toLiveError(e)));
   }
 
   /** Answers function calls (held while reconnecting, sent once the connection is back). */
   sendToolResponses(responses: FunctionResponse[]): void {
     if (this.stateValue === 'connecting' || this.stateValue === 'reconnecting' || (this.current && !this.current.socket.isOpen)) {
-      this.heldMessages.push({ responses });
+      this.backlog.holdMessage({ responses });
       return;
     }
     if (this.stateValue !== 'open' || !this.current) return; // a closed session has nobody to answer
@@ -263,7 +195,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   /** Push-to-talk: the player stopped speaking; the model answers now. */
   activityEnd(): void {
     this.requireOpen('activityEnd');
-    this.modelTurnActive = true;
+    this.reader.modelTurnActive = true;
     this.current?.socket.sendJson({ realtimeInput: { activityEnd: {} } });
   }
 
@@ -287,11 +219,8 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     this.retryWake?.();
     const current = this.current;
     this.current = null;
-    if (this.heldSamples > 0)
-      this.emit('audioDropped', { samples: this.heldSamples, reason: 'held while reconnecting; the connection closed before it was back' });
-    this.held = [];
-    this.heldSamples = 0;
-    this.heldMessages = [];
+    const held = this.backlog.discard();
+    if (held > 0) this.emit('audioDropped', { samples: held, reason: 'held while reconnecting; the connection closed before it was back' });
     this.setState('closed');
     if (!current) return;
     // Ended by the service or the network before (or while) we closed: what was sent last may be lost.
@@ -315,7 +244,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     }
     const generation = ++this.generation;
     this.current = opened;
-    this.sentAt.fill(0);
+    this.backlog.forgetSent();
     void this.receive(opened, generation);
     return true;
   }
@@ -325,7 +254,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     try {
       for await (const message of opened.session.receive()) {
         if (generation !== this.generation) return; // replaced by a newer connection
-        this.dispatch(message as ServerMessage);
+        this.reader.read(message as ServerMessage);
       }
     } catch (error) {
       failure = toLiveError(error);
@@ -344,56 +273,6 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     // Worth retrying (network, internal error, lifetime reached): say what happened, then resume.
     if (closeError ?? failure) this.report((closeError ?? failure) as LiveError);
     void this.reconnect(closeError ?? failure);
-  }
-
-  private dispatch(message: ServerMessage): void {
-    switch (message.type) {
-      case 'serverContent':
-        this.onContent(message);
-        return;
-      case 'toolCall':
-        this.modelTurnActive = true;
-        this.emit('toolCall', { calls: message.functionCalls ?? [] });
-        return;
-      case 'toolCallCancellation': {
-        // The wire says `ids`; firebase's type says `functionIds`.
-        const ids = message.ids ?? message.functionIds ?? [];
-        this.emit('toolCallCancellation', { ids });
-        return;
-      }
-      case 'goingAwayNotice':
-        this.onGoAway(message.timeLeft ?? 0);
-        return;
-      case 'sessionResumptionUpdate':
-        if (message.resumable && message.newHandle) this.handle = message.newHandle;
-        this.emit('resumable', { handle: message.newHandle ?? null, resumable: message.resumable ?? false });
-        return;
-    }
-  }
-
-  private onContent(content: LiveServerContent & ServerContentExtras): void {
-    if (content.modelTurn || content.outputTranscription) this.modelTurnActive = true;
-    if (content.interrupted) this.emit('interrupted', {});
-    for (const part of content.modelTurn?.parts ?? []) {
-      const data = part.inlineData;
-      if (data?.mimeType.startsWith('audio/pcm') && data.data) {
-        try {
-          this.emit('audio', { samples: pcm16Base64ToFloat(data.data) });
-        } catch (error) {
-          this.report(new LiveError('invalid-response', `The Live API sent audio that could not be decoded: ${(error as Error).message}`));
-        }
-      }
-    }
-    if (content.inputTranscription?.text) {
-      const finished = (content.inputTranscription as { finished?: boolean }).finished ?? false;
-      this.emit('inputTranscript', { text: content.inputTranscription.text, finished });
-    }
-    if (content.outputTranscription?.text) this.emit('outputTranscript', { text: content.outputTranscription.text });
-    if (content.generationComplete) this.emit('generationComplete', {});
-    if (content.turnComplete) {
-      this.modelTurnActive = false;
-      this.emit('turnComplete', {});
-    }
   }
 
   /**
@@ -419,14 +298,14 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
 
   /** No model turn under way and the player silent long enough for the service to have answered. */
   private isQuiet(): boolean {
-    return !this.modelTurnActive && Date.now() - this.lastVoicedAt > QUIET_AFTER_SPEECH_MS;
+    return !this.reader.modelTurnActive && Date.now() - this.lastVoicedAt > QUIET_AFTER_SPEECH_MS;
   }
 
   private async reconnect(cause: LiveError | null): Promise<void> {
     if (this.closing || this.stateValue === 'reconnecting') return;
     this.clearGoAway();
     this.switchDeadline = 0;
-    this.modelTurnActive = false;
+    this.reader.modelTurnActive = false;
     const old = this.current;
     this.current = null;
     this.generation++; // the old receive loop ignores whatever still arrives
@@ -464,38 +343,23 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   }
 
   private hold(samples: Float32Array): void {
-    this.held.push(samples.slice());
-    this.heldSamples += samples.length;
-    const limit = (this.opts.holdAudioMs / 1000) * INPUT_AUDIO_RATE;
-    let dropped = 0;
-    while (this.heldSamples > limit && this.held.length > 0) {
-      const first = this.held.shift() as Float32Array;
-      this.heldSamples -= first.length;
-      dropped += first.length;
-    }
+    const dropped = this.backlog.holdAudio(samples);
     if (dropped > 0)
       this.emit('audioDropped', { samples: dropped, reason: `more than ${this.opts.holdAudioMs} ms captured while reconnecting` });
   }
 
   private flushHeld(): void {
-    const messages = this.heldMessages;
-    this.heldMessages = [];
+    const { messages, audio } = this.backlog.take();
     for (const m of messages) {
       if ('text' in m) this.sendText(m.text);
       else this.sendToolResponses(m.responses);
     }
-    const held = this.held;
-    this.held = [];
-    this.heldSamples = 0;
-    for (const chunk of held) this.sendSamples(chunk);
+    for (const chunk of audio) this.sendSamples(chunk);
   }
 
   /** The connection failed under us: what was sent on it just before may never have arrived. */
   private reportUnconfirmed(): void {
-    const since = Date.now() - this.opts.unconfirmedAudioMs;
-    let samples = 0;
-    for (let i = 0; i < SENT_RING; i++) if ((this.sentAt[i] as number) >= since) samples += this.sentSamples[i] as number;
-    this.sentAt.fill(0);
+    const samples = this.backlog.takeUnconfirmed(Date.now());
     if (samples > 0)
       this.emit('audioDropped', { samples, reason: 'sent just before the connection failed; the service may not have heard it' });
   }
@@ -537,27 +401,4 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
   }
-}
-
-interface ServerContentExtras {
-  generationComplete?: boolean;
-}
-
-type ServerMessage =
-  | ({ type: 'serverContent' } & LiveServerContent & ServerContentExtras)
-  | { type: 'toolCall'; functionCalls?: FunctionCall[] }
-  | { type: 'toolCallCancellation'; ids?: string[]; functionIds?: string[] }
-  | { type: 'goingAwayNotice'; timeLeft?: number }
-  | { type: 'sessionResumptionUpdate'; newHandle?: string; resumable?: boolean };
-
-function isRefusedHandle(error: LiveError): boolean {
-  return error.closeCode === 1007 && error.code !== 'invalid-api-key';
-}
-
-function toLiveError(error: unknown): LiveError {
-  if (error instanceof LiveError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (/handshake/i.test(message)) return new LiveError('handshake-failed', `The Live API handshake failed: ${message}`, { cause: error });
-  if (/closed/i.test(message)) return new LiveError('session-closed', message, { cause: error });
-  return new LiveError('network', `Live API connection problem: ${message}`, { cause: error });
 }

@@ -55,3 +55,17 @@ export function errorForClose(code: number, reason: string): LiveError | null {
   if (code === 1006) return new LiveError('network', 'The connection to the Live API was lost (network).', opts);
   return new LiveError('service-error', `The Live API closed the connection with code ${code}${said}.`, opts);
 }
+
+/** A 1007 on setup that is not about the key: the service refused the resumption handle. */
+export function isRefusedHandle(error: LiveError): boolean {
+  return error.closeCode === 1007 && error.code !== 'invalid-api-key';
+}
+
+/** Any failure as a {@link LiveError}. */
+export function toLiveError(error: unknown): LiveError {
+  if (error instanceof LiveError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/handshake/i.test(message)) return new LiveError('handshake-failed', `The Live API handshake failed: ${message}`, { cause: error });
+  if (/closed/i.test(message)) return new LiveError('session-closed', message, { cause: error });
+  return new LiveError('network', `Live API connection problem: ${message}`, { cause: error });
+}
