@@ -1,129 +1,40 @@
-import type { FunctionCall, FunctionResponse } from 'firebase/ai';
+import type { FunctionCall } from 'firebase/ai';
 import { NpcVoiceError } from '../errors.js';
 import { type Subscription, TypedEmitter } from '../events.js';
-import type { LiveConnectionEvents, LiveConnectionState } from '../live/live-connection.js';
+import type { LiveConnectionEvents } from '../live/live-connection.js';
 import type { LiveError } from '../live/live-errors.js';
-import type { LiveSessionParams } from '../live/live-model.js';
-import { type ActionOutcome, ActionRunner } from './actions.js';
+import { ActionRunner } from './actions.js';
 import { type ConversationState, ConversationStateMachine } from './conversation-state.js';
-import { buildSystemInstruction, type NpcDefinition, validateNpc } from './npc.js';
+import type {
+  ConversationEvents,
+  ConversationMode,
+  ConversationOptions,
+  LiveLink,
+  SpokenChunk,
+  TranscriptEntry,
+  VoiceOutput,
+} from './conversation-types.js';
+import { type NpcDefinition, validateNpc } from './npc.js';
+import { GREETING_CUE } from './session-params.js';
 import { SubtitleTrack } from './subtitles.js';
 
 export type { ConversationState } from './conversation-state.js';
-
-/** Turn taking: the service hears silence (open mic), or the player holds a key (push-to-talk). */
-export type ConversationMode = 'open-mic' | 'push-to-talk';
-
-/** One line of the conversation. */
-export interface TranscriptEntry {
-  speaker: 'player' | 'npc';
-  text: string;
-  /** Date.now() when the line was complete. */
-  at: number;
-}
-
-/** Events of a {@link Conversation}. */
-export interface ConversationEvents {
-  state: { state: ConversationState; previous: ConversationState };
-  /** Who said what; `final` once the line is complete (partial lines update as they come). */
-  transcript: { speaker: 'player' | 'npc'; text: string; final: boolean };
-  /** The NPC's words so far, revealed in step with its voice. */
-  subtitle: { text: string; final: boolean };
-  /** An NPC action ran (or was refused). */
-  action: ActionOutcome;
-  error: { error: NpcVoiceError };
-}
-
-/** Event names of a {@link Conversation}, for games that prefer constants to strings. */
-export const ConversationEvent = {
-  State: 'state',
-  Transcript: 'transcript',
-  Subtitle: 'subtitle',
-  Action: 'action',
-  Error: 'error',
-} as const satisfies Record<string, keyof ConversationEvents>;
-
-/** The part of a {@link StreamingVoiceSource} a conversation drives. */
-export interface VoiceOutput {
-  enqueue(samples: Float32Array): void;
-  end(): void;
-  clear(): void;
-  update(): void;
-  readonly writtenFrames: number;
-  readonly consumedFrames: number;
-  readonly bufferedMs: number;
-  readonly state: 'idle' | 'buffering' | 'playing';
-}
-
-/** A 20 ms chunk of 16 kHz microphone audio, with whether the player's voice is in it (a `MicChunk`). */
-export interface SpokenChunk {
-  readonly samples: Float32Array;
-  readonly voiced: boolean;
-}
-
-/** The part of a {@link LiveConnection} a conversation drives. */
-export interface LiveLink {
-  readonly state: LiveConnectionState;
-  readonly resumptionHandle: string | null;
-  on<K extends keyof LiveConnectionEvents>(event: K, handler: (payload: LiveConnectionEvents[K]) => void): Subscription;
-  connect(): Promise<void>;
-  sendAudio(audio: SpokenChunk): void;
-  sendText(text: string): void;
-  sendToolResponses(responses: FunctionResponse[]): void;
-  activityStart(): void;
-  activityEnd(): void;
-  audioStreamEnd(): void;
-  close(): Promise<void>;
-}
-
-/** Options of {@link Conversation}. */
-export interface ConversationOptions {
-  npc: NpcDefinition;
-  live: LiveLink;
-  voice: VoiceOutput;
-  /** @defaultValue 'open-mic' */
-  mode?: ConversationMode;
-  /** Greet the player when the conversation starts. @defaultValue true */
-  greet?: boolean;
-  /** Earlier lines with this NPC (from memory), shown as history. */
-  history?: TranscriptEntry[];
-  /** Clock for tests. @defaultValue performance.now */
-  now?: () => number;
-}
-
-/** What the plugin sends to make the NPC speak first (not shown as a player line). */
-export const GREETING_CUE = '(The player walks up to you. Greet them in character, briefly.)';
+export {
+  ConversationEvent,
+  type ConversationEvents,
+  type ConversationMode,
+  type ConversationOptions,
+  type LiveLink,
+  type SpokenChunk,
+  type TranscriptEntry,
+  type VoiceOutput,
+} from './conversation-types.js';
+export { GREETING_CUE, sessionParamsFor } from './session-params.js';
 
 /** Voiced chunks in a row that make the player "speaking". */
 const SPEECH_FRAMES_TO_START = 2;
 const SILENCE_MS_TO_END = 600;
 const THINKING_TIMEOUT_MS = 5000;
-
-/**
- * The Live session settings for an NPC in a mode: its instruction, voice, language and actions,
- * push-to-talk as manual activity detection, and barge-in on or off.
- */
-export function sessionParamsFor(npc: NpcDefinition, options: { mode?: ConversationMode; bargeIn?: boolean } = {}): LiveSessionParams {
-  const voiceName = validateNpc(npc);
-  const runner = new ActionRunner(npc.id, npc.actions ?? {});
-  const manual = options.mode === 'push-to-talk';
-  const noBargeIn = options.bargeIn === false;
-  return {
-    systemInstruction: buildSystemInstruction(npc),
-    functionDeclarations: runner.declarations(),
-    voiceName,
-    ...(npc.language ? { languageCode: npc.language } : {}),
-    transcription: true,
-    ...(manual || noBargeIn
-      ? {
-          realtimeInputConfig: {
-            ...(manual ? { automaticActivityDetection: { disabled: true } } : {}),
-            ...(noBargeIn ? { activityHandling: 'NO_INTERRUPTION' } : {}),
-          },
-        }
-      : {}),
-  };
-}
 
 /**
  * One conversation with one NPC, as an explicit state machine:
