@@ -57,8 +57,8 @@ interface ProfileNode {
   children: ProfileNode[];
 }
 
-/** Allocations under this function are the outgoing audio message itself. */
-const WIRE_FUNCTION = 'sendAudio';
+/** Allocations under these functions (the Live connection's send path) are the outgoing audio message itself. */
+const WIRE_FUNCTIONS = new Set(['sendAudio', 'sendSamples']);
 
 interface Site {
   bytes: number;
@@ -102,7 +102,7 @@ function allocationsUnderWrapper(head: ProfileNode, update: Location): { bytes: 
     const here = isWrapper ? path : [...path, node.callFrame.functionName || '(anonymous)'];
     if (node.selfSize > 0) {
       // The outgoing audio message (base64 text and its JSON frame) is what the socket sends.
-      if (here.includes(WIRE_FUNCTION)) wireBytes += node.selfSize;
+      if (here.some((name) => WIRE_FUNCTIONS.has(name))) wireBytes += node.selfSize;
       else bytes += node.selfSize;
       const key = `${here.join(' › ')}@${node.callFrame.url}:${node.callFrame.lineNumber}:${node.callFrame.columnNumber}`;
       const site = sites.get(key) ?? { bytes: 0, frame: node.callFrame, path: isWrapper ? [WRAPPER] : here };
