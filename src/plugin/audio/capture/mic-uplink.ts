@@ -104,12 +104,13 @@ export class MicUplink {
   private forward(): void {
     const chunk = this.chunk.measure();
     this.levelValue = chunk.level;
-    if (this.vad.classify(chunk)) this.floor?.heard(this.nowMs);
+    this.vad.classify(chunk);
     const guard = this.guard;
     if (!guard) {
       this.send(chunk);
       return;
     }
+    if (guard.hearsSound(chunk)) this.floor?.heard(this.nowMs);
     const hadFloor = guard.playerHasFloor;
     const falseAlarms = guard.falseAlarms;
     guard.process(chunk, this.ref, this.send);

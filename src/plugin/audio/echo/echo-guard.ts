@@ -164,6 +164,16 @@ export class EchoGuard {
     return this.lastEstimate;
   }
 
+  /**
+   * Whether a chunk holds sound that could be the player (louder than
+   * {@link EchoEstimatorOptions.audibleDb}): while the NPC is paused for the player, this — not
+   * the speech detector, whose floor sits higher — says the player is still there, because a
+   * canceller recovering from double talk still squeezes the player's first words.
+   */
+  hearsSound(chunk: MicChunk): boolean {
+    return chunk.meanSquare > this.soundMeanSquare;
+  }
+
   /** True while the NPC is audible (or was, within the hangover plus the echo's delay). */
   get npcAudible(): boolean {
     const lag = this.lastEstimate?.lagMs;
