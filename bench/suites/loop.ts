@@ -49,7 +49,7 @@ export const loopSuite: Suite = {
       const seen = await observed(demo);
       const selfInterruptions = seen.states.filter((s) => s.state === 'interrupted').length;
       const onLoss = seen.echo.map((e) => e.returnLossDb);
-      // Her pauses that the probe then found were her own echo (she played on ~⅓ s later).
+      // The NPC's pauses that the probe then found were its own echo (it played on ~⅓ s later).
       const falsePauses = await demo.page.evaluate(
         () =>
           (window as unknown as { oakvale: { scene(): { npcVoice: { echoStatus: { falseAlarms: number } | null } } } }).oakvale.scene()
@@ -86,7 +86,7 @@ export const loopSuite: Suite = {
         {
           metric: 'npc_false_pauses',
           value: falsePauses,
-          unit: `of ${LINES} lines (she paused for her own echo, then played on)`,
+          unit: `of ${LINES} lines (the NPC paused for its own echo, then played on)`,
           target: '0',
         },
         {
