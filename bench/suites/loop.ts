@@ -112,7 +112,7 @@ export const loopSuite: Suite = {
     } finally {
       await browser?.close();
       await server?.close();
-      loop.stop();
+      await loop.stop();
     }
   },
 };

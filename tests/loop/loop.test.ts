@@ -40,7 +40,7 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  loop?.stop();
+  await loop?.stop();
 });
 
 describe('on a real speaker → microphone loop (PulseAudio, headed Chromium under Xvfb)', () => {

@@ -124,16 +124,37 @@ export class AcousticLoop {
     return null;
   }
 
-  /** Stops Xvfb and the PulseAudio daemon (by pid, never by name). */
-  stop(): void {
+  /**
+   * Stops Xvfb and the PulseAudio daemon (by pid, never by name), waits until both have exited, and
+   * then removes the loop's folder: the daemon deletes its own files as it exits, so removing the
+   * folder before it has gone races it (ENOTEMPTY).
+   */
+  async stop(): Promise<void> {
+    const xvfbGone =
+      this.xvfb.exitCode !== null || this.xvfb.signalCode !== null
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => this.xvfb.once('exit', () => resolve()));
     this.xvfb.kill('SIGTERM');
+    let pid = 0;
     try {
-      const pid = Number(readFileSync(join(this.dir, 'pulse/pid'), 'utf8').trim());
+      pid = Number(readFileSync(join(this.dir, 'pulse/pid'), 'utf8').trim());
       if (pid > 0) process.kill(pid, 'SIGTERM');
     } catch {
       // already gone
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    await xvfbGone;
+    if (pid > 0) await waitFor(() => !alive(pid), 'the PulseAudio daemon to exit').catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  }
+}
+
+/** Whether a process with this pid still exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
