@@ -1,5 +1,7 @@
+import * as firebaseAI from 'firebase/ai';
 import {
   type AI,
+  type Backend,
   type FunctionDeclaration,
   GoogleAIBackend,
   getAI,
@@ -7,14 +9,16 @@ import {
   type LiveModelParams,
   type LiveSession,
   ResponseModality,
-  VertexAIBackend,
 } from 'firebase/ai';
 import { type FirebaseApp, type FirebaseOptions, getApps, initializeApp } from 'firebase/app';
 import { type AppCheck, getToken } from 'firebase/app-check';
 import { errorForClose, LiveError } from './live-errors.js';
 import { LiveSocket, type WebSocketConstructor, type WebSocketHandler } from './socket.js';
 
-/** Where conversations go: Gemini Developer API or Vertex AI through Firebase, or the offline emulator. */
+/**
+ * Where conversations go: the Gemini Developer API or Vertex AI ("Agent Platform" since firebase 13)
+ * through Firebase, or the offline emulator.
+ */
 export type LiveBackend = 'googleAI' | 'vertexAI' | 'emulator';
 
 /** Options of {@link createLiveModel}. */
@@ -93,6 +97,18 @@ export interface LiveModel {
 type LiveModelConstructor = new (ai: AI, params: LiveModelParams, webSocketHandler?: WebSocketHandler) => LiveGenerativeModel;
 const LiveModelWithSocket = LiveGenerativeModel as unknown as LiveModelConstructor;
 
+/**
+ * The regional backend's class: `VertexAIBackend` in firebase 12, renamed `AgentPlatformBackend` in
+ * firebase 13 (the old name is gone there). Looked up by name so one build serves both.
+ */
+type RegionalBackendConstructor = new (location?: string) => Backend;
+function regionalBackend(location: string): Backend {
+  const exported = firebaseAI as unknown as Record<string, RegionalBackendConstructor | undefined>;
+  const RegionalBackend = exported.AgentPlatformBackend ?? exported.VertexAIBackend;
+  if (!RegionalBackend) throw new LiveError('unsupported', 'This firebase/ai has neither AgentPlatformBackend nor VertexAIBackend.');
+  return new RegionalBackend(location);
+}
+
 const EMULATOR_APP = 'phaser-npc-voice-emulator';
 const PLUGIN_APP = 'phaser-npc-voice';
 
@@ -120,7 +136,7 @@ export function createLiveModel(options: LiveModelOptions): LiveModel {
     );
   }
   const app = firebaseAppFor(options);
-  const ai = getAI(app, { backend: backend === 'vertexAI' ? new VertexAIBackend(location) : new GoogleAIBackend() });
+  const ai = getAI(app, { backend: backend === 'vertexAI' ? regionalBackend(location) : new GoogleAIBackend() });
   const origin = options.relayUrl ?? (backend === 'emulator' ? emulatorOrigin(options.emulatorUrl) : undefined);
   const appCheck = options.appCheck;
   const appCheckToken = appCheck ? () => freshToken(appCheck) : undefined;
