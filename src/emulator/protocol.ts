@@ -3,36 +3,11 @@
  * turn any malformed client message into a close code and a reason naming the problem.
  */
 
-/** WebSocket close codes the real service uses. */
-export const CloseCode = {
-  Normal: 1000,
-  InvalidArgument: 1007,
-  PolicyViolation: 1008,
-  TooBig: 1009,
-  Internal: 1011,
-} as const;
+import { enumValue, isObject, optionalBoolean, optionalInteger, optionalObject, optionalString } from './json-fields.js';
+import { invalid } from './protocol-error.js';
+import { type ModelOptions, parseModelOptions } from './setup-options.js';
 
-/** A reason for closing the session: becomes the WebSocket close frame. */
-export class ProtocolError extends Error {
-  constructor(
-    readonly code: number,
-    reason: string,
-  ) {
-    super(reason);
-  }
-}
-
-/** Close reasons are limited to 123 bytes by RFC 6455. */
-export function closeReason(text: string): string {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= 123) return text;
-  return `${bytes
-    .subarray(0, 120)
-    .toString('utf8')
-    .replace(/\uFFFD+$/, '')}...`;
-}
-
-const invalid = (reason: string) => new ProtocolError(CloseCode.InvalidArgument, reason);
+export { CloseCode, closeReason, ProtocolError } from './protocol-error.js';
 
 export interface Part {
   text?: string;
@@ -67,7 +42,7 @@ export interface ActivityDetectionConfig {
 }
 
 /** A validated `setup`. */
-export interface Setup {
+export interface Setup extends ModelOptions {
   model: string;
   /** The model id alone (`gemini-2.5-flash-native-audio-preview-12-2025`). */
   modelId: string;
@@ -81,12 +56,6 @@ export interface Setup {
   inputTranscription: boolean;
   outputTranscription: boolean;
   resumption: { handle: string | null; transparent: boolean } | null;
-  /** `generationConfig.enableAffectiveDialog` (Live options firebase 12.19 has no type for). */
-  affectiveDialog: boolean;
-  /** `proactivity.proactiveAudio`. */
-  proactiveAudio: boolean;
-  /** Names of functions declared with `behavior: NON_BLOCKING` (asynchronous calls). */
-  nonBlockingFunctions: string[];
 }
 
 /** What one client message asks for. */
@@ -205,24 +174,8 @@ function parseSetup(body: unknown): Setup {
     inputTranscription: body.inputAudioTranscription !== undefined && body.inputAudioTranscription !== null,
     outputTranscription: body.outputAudioTranscription !== undefined && body.outputAudioTranscription !== null,
     resumption,
-    affectiveDialog: optionalBoolean(gen.enableAffectiveDialog, 'generationConfig.enableAffectiveDialog') ?? false,
-    proactiveAudio:
-      optionalBoolean(optionalObject(body.proactivity, 'setup.proactivity').proactiveAudio, 'proactivity.proactiveAudio') ?? false,
-    nonBlockingFunctions: nonBlocking(body.tools),
+    ...parseModelOptions(body, gen),
   };
-}
-
-/** Declared functions whose `behavior` is NON_BLOCKING. */
-function nonBlocking(tools: unknown): string[] {
-  if (!Array.isArray(tools)) return [];
-  const names: string[] = [];
-  for (const tool of tools) {
-    const declarations = isObject(tool) && Array.isArray(tool.functionDeclarations) ? tool.functionDeclarations : [];
-    for (const d of declarations) {
-      if (isObject(d) && d.behavior === 'NON_BLOCKING' && typeof d.name === 'string') names.push(d.name);
-    }
-  }
-  return names;
 }
 
 function instructionText(value: unknown): string {
@@ -337,40 +290,4 @@ function parseToolResponse(body: unknown): ClientMessage {
     return { id: r.id, name: r.name, response };
   });
   return { kind: 'toolResponse', responses };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function optionalObject(v: unknown, where: string): Record<string, unknown> {
-  if (v === undefined || v === null) return {};
-  if (!isObject(v)) throw invalid(`${where} must be an object.`);
-  return v;
-}
-
-function optionalString(v: unknown, where: string): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw invalid(`${where} must be a string.`);
-  return v;
-}
-
-function optionalBoolean(v: unknown, where: string): boolean | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw invalid(`${where} must be a boolean.`);
-  return v;
-}
-
-/** int32/int64 fields may arrive as numbers or (proto3 JSON) strings. */
-function optionalInteger(v: unknown, where: string, min: number, max: number): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw invalid(`${where} must be an integer in ${min}..${max}.`);
-  return n;
-}
-
-function enumValue<T extends string>(v: unknown, allowed: readonly T[], fallback: T, where: string): T {
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw invalid(`${where} must be one of ${allowed.join(', ')}.`);
-  return v as T;
 }

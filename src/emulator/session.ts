@@ -205,6 +205,7 @@ export class EmulatorSession {
       this.ctx.stats.resumed++;
     }
     this.setup = setup;
+    this.ctx.stats.recordOptions(setup);
     this.brain = new Brain(setup.systemInstruction, setup.functions, restored);
     this.voiceArgs = espeakArgs(voice, setup.languageCode);
     if (!setup.activityDetection.disabled) this.vad = new EnergyVad(setup.activityDetection);

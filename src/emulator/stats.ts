@@ -1,4 +1,5 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import type { ModelOptions } from './setup-options.js';
 
 /** One video frame as the emulator received it (`atMs` is wall-clock time, `Date.now()`). */
 export interface VideoFrameRecord {
@@ -31,6 +32,8 @@ export class EmulatorStats {
   resumed = 0;
   audioSeconds = 0;
   readonly closes: Record<string, number> = {};
+  /** Sessions set up with each Live option (so a game can see its options reached the model). */
+  readonly liveOptions = { thinking: 0, compression: 0, mediaResolution: 0, affectiveDialog: 0, proactiveAudio: 0 };
   /** The last 100 video frames received, oldest first. */
   private readonly videoLog: VideoFrameRecord[] = [];
   /** End of a user turn → first audio chunk sent, last 1000 turns, ms. */
@@ -57,6 +60,15 @@ export class EmulatorStats {
 
   sessionClosed(): void {
     this.sessionsOpen--;
+  }
+
+  /** Counts the Live options of a session the emulator accepted. */
+  recordOptions(o: ModelOptions): void {
+    if (o.thinking) this.liveOptions.thinking++;
+    if (o.compression) this.liveOptions.compression++;
+    if (o.mediaResolution) this.liveOptions.mediaResolution++;
+    if (o.affectiveDialog) this.liveOptions.affectiveDialog++;
+    if (o.proactiveAudio) this.liveOptions.proactiveAudio++;
   }
 
   closedWith(code: number): void {
@@ -91,6 +103,7 @@ export class EmulatorStats {
       resumed: this.resumed,
       audioSeconds: Math.round(this.audioSeconds * 1000) / 1000,
       closes: { ...this.closes },
+      liveOptions: { ...this.liveOptions },
       serverFirstAudioMs: { p50: q(0.5), p95: q(0.95), count: sorted.length },
       eventLoopDelayMs: {
         p50: lag(this.loop.percentile(50)),

@@ -30,5 +30,6 @@ export { NpcVoiceEvent, type NpcVoiceEvents } from './game/npc-voice-events.js';
 export type { MicrophoneChoice, NpcVoiceConfig, SightOptions } from './game/settings.js';
 export type { LiveConnectionState } from './live/live-connection.js';
 export type { LiveBackend } from './live/live-model.js';
+export type { LiveOptions } from './live/live-options.js';
 export { NpcVoicePlugin } from './npc-voice-plugin.js';
 export { PREBUILT_VOICES, type PrebuiltVoice } from './wire/voices.js';

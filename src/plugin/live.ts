@@ -37,5 +37,6 @@ export {
   type LiveSessionParams,
   type OpenedSession,
 } from './live/live-model.js';
+export type { LiveOptions } from './live/live-options.js';
 export type { LiveSocket, WebSocketConstructor, WebSocketHandler, WebSocketLike } from './live/socket.js';
 export { DEFAULT_VOICE, PREBUILT_VOICES, type PrebuiltVoice } from './wire/voices.js';

@@ -328,7 +328,11 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     const handle = this.memory.get(npc.id).handle;
     return new LiveConnection({
       model: createLiveModel(settings.live),
-      params: sessionParamsFor(npc.definition, { mode: settings.mode, bargeIn: settings.bargeIn }),
+      params: sessionParamsFor(npc.definition, {
+        mode: settings.mode,
+        bargeIn: settings.bargeIn,
+        ...(settings.liveOptions ? { liveOptions: settings.liveOptions } : {}),
+      }),
       ...(handle ? { resumeHandle: handle } : {}),
     });
   }

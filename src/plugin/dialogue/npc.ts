@@ -1,5 +1,6 @@
 import type { FunctionDeclaration } from 'firebase/ai';
 import { NpcVoiceError } from '../errors.js';
+import { type LiveOptions, validateLiveOptions } from '../live/live-options.js';
 import { formatCharacterSheet } from '../wire/character-sheet.js';
 import { findVoice, type PrebuiltVoice } from '../wire/voices.js';
 import { ActionRunner, type NpcAction } from './actions.js';
@@ -39,6 +40,8 @@ export interface NpcDefinition {
   actions?: Record<string, NpcAction<never>>;
   /** Extra rules for the model. */
   rules?: string[];
+  /** Live options for this NPC's sessions, over the plugin's (e.g. affective dialog for one character). */
+  liveOptions?: LiveOptions;
 }
 
 const BASE_RULES = [
@@ -55,6 +58,7 @@ export function validateNpc(def: NpcDefinition): PrebuiltVoice {
   if (typeof def.name !== 'string' || def.name.trim() === '') throw new NpcVoiceError('invalid-argument', `NPC "${def.id}" needs a name.`);
   if (typeof def.persona !== 'string' || def.persona.trim() === '')
     throw new NpcVoiceError('invalid-argument', `NPC "${def.id}" needs a persona.`);
+  if (def.liveOptions !== undefined) validateLiveOptions(def.liveOptions);
   const voice = findVoice(def.voice ?? 'Puck');
   if (!voice)
     throw new NpcVoiceError(

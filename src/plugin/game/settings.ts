@@ -4,6 +4,7 @@ import type { SpatialOptions } from '../audio/mix/spatial.js';
 import type { ConversationMode } from '../dialogue/conversation.js';
 import type { LipSyncOptions } from '../dialogue/lip-sync.js';
 import type { LiveBackend, LiveModelOptions } from '../live/live-model.js';
+import { type LiveOptions, validateLiveOptions } from '../live/live-options.js';
 
 /** Plugin settings (everything optional; the defaults play the demo on the emulator). */
 export interface NpcVoiceConfig extends Partial<Omit<LiveModelOptions, 'backend'>> {
@@ -11,6 +12,8 @@ export interface NpcVoiceConfig extends Partial<Omit<LiveModelOptions, 'backend'
   backend?: LiveBackend;
   /** @defaultValue 'open-mic' */
   mode?: ConversationMode;
+  /** Live options for every NPC (an NPC's own `liveOptions` override them, key by key). */
+  liveOptions?: LiveOptions;
   /** Let the player interrupt an NPC by speaking. @defaultValue true */
   bargeIn?: boolean;
   /**
@@ -76,6 +79,7 @@ export interface SightOptions {
 /** Every setting with its default applied: the one place defaults live. */
 export interface NpcVoiceSettings {
   live: LiveModelOptions;
+  liveOptions: LiveOptions | undefined;
   mode: ConversationMode;
   bargeIn: boolean;
   echo: EchoGuardOptions & { mode: EchoMode };
@@ -92,11 +96,16 @@ export interface NpcVoiceSettings {
   lipSync: LipSyncOptions;
 }
 
-/** Resolves a configuration into settings, every default applied here and nowhere else. */
+/**
+ * Resolves a configuration into settings, every default applied here and nowhere else.
+ * @throws {@link NpcVoiceError} `invalid-argument` for Live options of the wrong shape.
+ */
 export function resolveSettings(config: NpcVoiceConfig): NpcVoiceSettings {
   const autoTalk = config.autoTalk ?? false;
+  if (config.liveOptions) validateLiveOptions(config.liveOptions);
   return {
     live: liveModelOptions(config),
+    liveOptions: config.liveOptions,
     mode: config.mode ?? 'open-mic',
     bargeIn: config.bargeIn ?? true,
     echo: typeof config.echo === 'object' ? config.echo : { mode: config.echo ?? (config.halfDuplex ? 'half-duplex' : 'auto') },

@@ -13,6 +13,7 @@ import {
 import { type FirebaseApp, type FirebaseOptions, getApps, initializeApp } from 'firebase/app';
 import { type AppCheck, getToken } from 'firebase/app-check';
 import { errorForClose, LiveError } from './live-errors.js';
+import { applyLiveOptions, type LiveOptions, validateLiveOptions } from './live-options.js';
 import { LiveSocket, type WebSocketConstructor, type WebSocketHandler } from './socket.js';
 
 /**
@@ -75,6 +76,8 @@ export interface LiveSessionParams {
   realtimeInputConfig?: Record<string, unknown>;
   /** Turn session resumption on; `handle` resumes an earlier session. */
   sessionResumption?: { handle?: string; transparent?: boolean };
+  /** Live options beyond firebase/ai's types (thinking, compression, affective dialog, …). */
+  liveOptions?: LiveOptions;
 }
 
 /** An open session and the socket under it. */
@@ -145,12 +148,19 @@ export function createLiveModel(options: LiveModelOptions): LiveModel {
     backend,
     model,
     async open(params) {
+      if (params.liveOptions) validateLiveOptions(params.liveOptions);
+      const { realtimeInputConfig, liveOptions } = params;
       const socket = new LiveSocket({
         ...(origin ? { origin } : {}),
         ...(appCheckToken ? { appCheckToken } : {}),
         ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
-        ...(params.realtimeInputConfig
-          ? { patchSetup: (setup) => Object.assign(setup, { realtimeInputConfig: params.realtimeInputConfig }) }
+        ...(realtimeInputConfig || liveOptions
+          ? {
+              patchSetup: (setup) => {
+                if (realtimeInputConfig) setup.realtimeInputConfig = realtimeInputConfig;
+                if (liveOptions) applyLiveOptions(setup, liveOptions);
+              },
+            }
           : {}),
       });
       const transcription = params.transcription ?? true;
