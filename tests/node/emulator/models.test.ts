@@ -57,7 +57,12 @@ const thinking = (t: Record<string, unknown>) => ({ generationConfig: { thinking
 describe('thinking, media resolution and context compression per model', () => {
   it.each([
     ['3.1: a level and a budget together', V31, thinking({ thinkingLevel: 'LOW', thinkingBudget: 128 }), /cannot both be set/],
-    ['2.5: a thinking level', V25, thinking({ thinkingLevel: 'LOW' }), /thinking_level is not supported by gemini-2\.5.*use thinking_budget/],
+    [
+      '2.5: a thinking level',
+      V25,
+      thinking({ thinkingLevel: 'LOW' }),
+      /thinking_level is not supported by gemini-2\.5.*use thinking_budget/,
+    ],
     ['2.5: a budget past 24,576', V25, thinking({ thinkingBudget: 30_000 }), /thinking_budget must be -1 or in 0\.\.24576/],
     ['2.0: any thinking', V20, thinking({ thinkingBudget: 512 }), /Thinking is not supported by gemini-2\.0/],
     ['3.1: an unknown level', V31, thinking({ thinkingLevel: 'EXTREME' }), /thinkingLevel must be one of/],
@@ -83,7 +88,11 @@ describe('thinking, media resolution and context compression per model', () => {
     ['2.5: dynamic thinking (budget -1)', V25, thinking({ thinkingBudget: -1 })],
     ['2.0: budget 0', V20, thinking({ thinkingBudget: 0 })],
     ['3.1: high media resolution', V31, { generationConfig: { mediaResolution: 'MEDIA_RESOLUTION_HIGH' } }],
-    ['3.1: sliding-window compression', V31, { contextWindowCompression: { triggerTokens: '25600', slidingWindow: { targetTokens: 12800 } } }],
+    [
+      '3.1: sliding-window compression',
+      V31,
+      { contextWindowCompression: { triggerTokens: '25600', slidingWindow: { targetTokens: 12800 } } },
+    ],
   ])('%s is taken', async (_label, model, extra) => {
     const client = await RawClient.open(emulator.url);
     client.send({ setup: { model, ...extra } });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { sessionParamsFor } from '../../../src/plugin/dialogue/session-params.ts';
 import { LiveConnection } from '../../../src/plugin/live/live-connection.ts';
 import { LiveError } from '../../../src/plugin/live/live-errors.ts';
-import type { LiveOptions } from '../../../src/plugin/live/live-options.ts';
 import { createLiveModel } from '../../../src/plugin/live/live-model.ts';
+import type { LiveOptions } from '../../../src/plugin/live/live-options.ts';
 import { guardNpc } from '../../support/characters.ts';
 import { useEmulator } from '../../support/emulator.ts';
 
@@ -51,7 +51,12 @@ describe('Live options from the plugin reach the model', () => {
 
   it.each([
     ['affective dialog on 3.1', 'gemini-3.1-flash-live-preview', { affectiveDialog: true }, /Affective dialog is not supported/],
-    ['a thinking level on 2.5', 'gemini-2.5-flash-native-audio-preview-12-2025', { thinking: { level: 'low' } }, /thinking_level is not supported/],
+    [
+      'a thinking level on 2.5',
+      'gemini-2.5-flash-native-audio-preview-12-2025',
+      { thinking: { level: 'low' } },
+      /thinking_level is not supported/,
+    ],
   ] as const)('%s: refused as a typed invalid-request error carrying the service’s words', async (_label, model, options, words) => {
     const error = await open(model, options as LiveOptions).then(
       () => null,
