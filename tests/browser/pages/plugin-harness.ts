@@ -1,5 +1,7 @@
 // Test page for the Phaser plugin: a scene with a guard NPC and a player, the emulator from the
 // dev server, and the game's final mix recorded from inside the audio graph.
+import { initializeApp } from 'firebase/app';
+import { CustomProvider, initializeAppCheck } from 'firebase/app-check';
 import { Howl, Howler } from 'howler';
 import * as Phaser from 'phaser';
 import { MicChunk } from '../../../src/plugin/audio/capture/mic-chunk.ts';
@@ -40,6 +42,29 @@ navigator.mediaDevices.getUserMedia = async (c) => {
   return stream;
 };
 
+/** configure()'s settings, plus `testAppCheck`: App Check with tokens the test mints (`window.mintAppCheck`). */
+type HarnessConfig = NpcVoiceConfig & { testAppCheck?: boolean };
+
+declare global {
+  interface Window {
+    /** Exposed by a test (page.exposeFunction): a token the enforcing emulator accepts, and its expiry. */
+    mintAppCheck?: () => Promise<{ token: string; expireTimeMillis: number }>;
+  }
+}
+
+let appChecks = 0;
+/** The game's App Check as a game makes it, with a custom provider whose tokens come from the test. */
+function testAppCheckInstance() {
+  const app = initializeApp({ apiKey: 'browser-key', projectId: 'game', appId: '1:1:web:1' }, `harness-app-check-${appChecks++}`);
+  const provider = new CustomProvider({
+    getToken: () => {
+      if (!window.mintAppCheck) throw new Error('the test did not expose mintAppCheck');
+      return window.mintAppCheck();
+    },
+  });
+  return initializeAppCheck(app, { provider, isTokenAutoRefreshEnabled: false });
+}
+
 interface Logged {
   t: number;
   kind: string;
@@ -53,8 +78,8 @@ class Village extends Phaser.Scene {
     super('village');
   }
   create() {
-    const config = (this.registry.get('config') as NpcVoiceConfig) ?? {};
-    this.npcVoice.configure({ backend: 'emulator', ...config });
+    const { testAppCheck, ...config } = (this.registry.get('config') as HarnessConfig) ?? {};
+    this.npcVoice.configure({ backend: 'emulator', ...config, ...(testAppCheck ? { appCheck: testAppCheckInstance() } : {}) });
     const guardSprite = this.add.rectangle(400, 300, 32, 48, 0x3355aa);
     const at = (this.registry.get('playerAt') as { x: number; y: number } | null) ?? { x: 440, y: 300 };
     this.player = this.add.rectangle(at.x, at.y, 32, 48, 0xaa5533);
@@ -98,7 +123,7 @@ const h = {
   contextStates: [] as string[],
 
   /** Starts the game; the player stands at `playerAt` (default 40 px from the guard, inside its radius). */
-  async boot(config: NpcVoiceConfig = {}, options: { longGreeting?: boolean; playerAt?: { x: number; y: number } } = {}) {
+  async boot(config: HarnessConfig = {}, options: { longGreeting?: boolean; playerAt?: { x: number; y: number } } = {}) {
     const game = new Phaser.Game({
       type: Phaser.CANVAS,
       width: 800,
@@ -242,8 +267,8 @@ const h = {
   },
 
   /** The plugin's configure() (applies to the next conversation). */
-  configure(config: NpcVoiceConfig) {
-    h.plugin().configure(config);
+  configure({ testAppCheck, ...config }: HarnessConfig) {
+    h.plugin().configure({ ...config, ...(testAppCheck ? { appCheck: testAppCheckInstance() } : {}) });
   },
 
   // ——— the game around the conversation: music, Howler, focus, visibility, the player ———

@@ -26,13 +26,15 @@ export function useBrowser(options: TestBrowserOptions = { microphoneWav: fixtur
 export async function openHarness(
   browser: Browser,
   config: Record<string, unknown> = {},
-  options: { longGreeting?: boolean; playerAt?: { x: number; y: number } } = {},
+  options: { longGreeting?: boolean; playerAt?: { x: number; y: number }; beforeBoot?: (page: Page) => Promise<void> } = {},
 ): Promise<Page> {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
+  const { beforeBoot, ...bootOptions } = options;
+  await beforeBoot?.(page);
   await page.goto(`${baseUrl}/tests/browser/pages/plugin.html`);
   await page.waitForFunction(() => 'h' in window);
-  await page.evaluate(([c, o]) => window.h.boot(c, o), [config, options] as const);
+  await page.evaluate(([c, o]) => window.h.boot(c, o), [config, bootOptions] as const);
   return page;
 }
 
