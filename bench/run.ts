@@ -8,8 +8,9 @@ import { emulatorSuite } from './suites/emulator.ts';
 import { faultsSuite } from './suites/faults.ts';
 import { loopSuite } from './suites/loop.ts';
 import { pluginSuite } from './suites/plugin.ts';
+import { relaySuite } from './suites/relay.ts';
 
-const suites: Suite[] = [audioSuite, emulatorSuite, faultsSuite, demoSuite, pluginSuite, loopSuite];
+const suites: Suite[] = [audioSuite, emulatorSuite, faultsSuite, relaySuite, demoSuite, pluginSuite, loopSuite];
 const json = process.argv.includes('--json');
 const only = process.argv
   .find((a) => a.startsWith('--only='))
