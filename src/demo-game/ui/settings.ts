@@ -1,6 +1,6 @@
 import { Microphone } from '../../plugin/audio.ts';
 import type { EchoMode, LiveBackend } from '../../plugin/index.ts';
-import { BACKEND_LABELS } from '../backend.ts';
+import { appCheckStatusFor, BACKEND_LABELS } from '../backend.ts';
 import { byId, el } from './dom.ts';
 
 /** What the player can change; kept in localStorage. */
@@ -97,6 +97,15 @@ export class SettingsPanel {
       { id: 'set-backend' },
       ...this.backends.map((b) => el('option', { value: b, selected: b === s.backend }, BACKEND_LABELS[b])),
     );
+    // App Check and the relay for the chosen backend: what a real session needs (README, "Talk to real Gemini").
+    const appCheckLine = el('p', { id: 'set-app-check', className: 'hint' });
+    const showAppCheck = () => {
+      const status = appCheckStatusFor(backend.value as LiveBackend);
+      appCheckLine.textContent = status.text;
+      appCheckLine.classList.toggle('warning', !status.ready);
+    };
+    showAppCheck();
+    backend.addEventListener('change', showAppCheck);
     form.append(
       el('h2', {}, 'Settings'),
       row('Microphone', mic),
@@ -106,6 +115,7 @@ export class SettingsPanel {
       row('Music volume', music),
       row('Speaker echo', echo),
       row('Characters run on', backend),
+      appCheckLine,
       el(
         'p',
         { className: 'hint' },
