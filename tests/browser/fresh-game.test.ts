@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright';
@@ -43,8 +43,9 @@ it('the emulator package holds its compiled code with declarations, the CLI, the
 
 const PHASER_4 = lockedVersion('phaser');
 const FIREBASE_12 = lockedVersion('firebase');
-const MATRIX: (FreshGameVersions & { cli: boolean })[] = [
-  { phaser: PHASER_4, firebase: FIREBASE_12, cli: true },
+/** `cli`: also the CLI run; `alone`: also the game with no emulator at all, and the emulator's API from Node. */
+const MATRIX: (FreshGameVersions & { cli: boolean; alone?: boolean })[] = [
+  { phaser: PHASER_4, firebase: FIREBASE_12, cli: true, alone: true },
   { phaser: '3.90.0', firebase: FIREBASE_12, cli: true },
   { phaser: PHASER_4, firebase: '13.2.0', cli: false },
 ];
@@ -157,6 +158,26 @@ function expectTheConversation(heard: Heard): void {
   expect(heard.console.filter((l) => /^(invalid|no-|network|handshake|unsupported)/.test(l))).toEqual([]);
 }
 
+/** Opens the game, presses E and returns what it printed once it has printed `until`, and how long after the key that took. */
+async function pressTalk(url: string, until: RegExp): Promise<{ printed: string[]; ms: number }> {
+  const browser = await launchTestBrowser({ microphoneWav: fixtures.pluginMic, noLoop: true });
+  const printed: string[] = [];
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => printed.push(m.text()));
+    await page.goto(url);
+    await page.waitForSelector('canvas');
+    await page.click('canvas');
+    const pressed = Date.now();
+    await page.keyboard.press('KeyE');
+    const deadline = pressed + 15_000;
+    while (!printed.some((l) => until.test(l)) && Date.now() < deadline) await page.waitForTimeout(50);
+    return { printed, ms: Date.now() - pressed };
+  } finally {
+    await browser.close();
+  }
+}
+
 describe.each(MATRIX)('a fresh Vite game with Phaser $phaser and firebase $firebase', (versions) => {
   let game: FreshGame;
   beforeAll(() => {
@@ -199,5 +220,51 @@ describe.each(MATRIX)('a fresh Vite game with Phaser $phaser and firebase $fireb
       }
     },
     120_000,
+  );
+
+  it.runIf(versions.alone)(
+    'with no emulator at all: the game is told so, naming where it looked and what to add',
+    async () => {
+      game.useVitePlugin(false);
+      game.writeMain();
+      const port = await freePort();
+      const vite = new GameProcess(game.dir, ['vite', '--host', '127.0.0.1', '--port', String(port), '--strictPort']);
+      try {
+        await vite.waitForOutput(/Local:\s+http:\/\/127\.0\.0\.1:\d+/);
+        const { printed, ms } = await pressTalk(`http://127.0.0.1:${port}/`, /^no-emulator /);
+        // The README's `on('error')` handler prints code and message.
+        expect(printed.filter((l) => l.startsWith('no-emulator '))[0]).toBe(
+          `no-emulator No emulator at http://127.0.0.1:${port} (the server there is not the emulator): add the emulator's Vite plugin ` +
+            'to vite.config (npcVoiceEmulator() from phaser-npc-voice-emulator), or run `npx phaser-npc-voice-emulator --port 8787` ' +
+            "and configure emulatorUrl: 'http://127.0.0.1:8787'.",
+        );
+        // Told within a few seconds, not after the 15 s handshake timeout (Vite never answers the upgrade).
+        expect(ms).toBeLessThan(5000);
+      } finally {
+        await vite.stop();
+      }
+    },
+    60_000,
+  );
+
+  it.runIf(versions.alone)(
+    'startEmulator() from Node: a URL that answers, and close() lets the process exit by itself',
+    () => {
+      const script = join(game.dir, 'start-emulator.mjs');
+      writeFileSync(
+        script,
+        [
+          "import { startEmulator } from 'phaser-npc-voice-emulator';",
+          'const emulator = await startEmulator({ port: 0 });',
+          "const stats = await (await fetch(emulator.url + '/emulator/stats')).json();",
+          'await emulator.close();',
+          'console.log(JSON.stringify({ url: emulator.url, sessionsTotal: stats.sessionsTotal }));',
+        ].join('\n'),
+      );
+      // No process.exit: node returns only when nothing (socket, timer, worker) is left open.
+      const out = run('node', [script], game.dir, 20_000);
+      expect(JSON.parse(out.trim())).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), sessionsTotal: 0 });
+    },
+    30_000,
   );
 });

@@ -7,10 +7,16 @@ import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
-/** Runs a command; on failure the error carries what it printed. */
-export function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+/** Runs a command (killed after `timeoutMs`, if given); on failure the error carries what it printed. */
+export function run(cmd: string, args: string[], cwd: string, timeoutMs?: number): string {
   try {
-    return execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(cmd, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+      ...(timeoutMs ? { timeout: timeoutMs } : {}),
+    });
   } catch (e) {
     const { stdout, stderr } = e as { stdout?: string; stderr?: string };
     throw new Error(`${cmd} ${args.join(' ')} failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
