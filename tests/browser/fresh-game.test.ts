@@ -9,7 +9,8 @@ import { lockedVersion, packEmulator, packPlugin, run, typeErrors } from '../sup
 
 // What a game developer does with the two published packages (README: "Try it in your own game in
 // three minutes"): a new Vite + Phaser game from nothing, both tarballs installed, the README's NPC,
-// and in Chromium with a fake microphone (4 s of silence, "Good evening. May I come in?", silence)
+// and in Chromium with a fake microphone (6 s of silence, "Good evening, guard. May I come in?",
+// silence: the greeting has played out before the player speaks, even on a loaded machine)
 // the greeting is heard, the spoken turn answered and a typed request runs the guard's action —
 // on the emulator the Vite plugin serves, then on the CLI's own port.
 
@@ -92,7 +93,7 @@ interface Heard {
 
 /** Opens the game at `url`, presses E (talk to the guard), lets the fake microphone speak, then presses T (typed request). */
 async function talkToTheGuard(url: string): Promise<Heard> {
-  const browser: Browser = await launchTestBrowser({ microphoneWav: fixtures.pluginMic, noLoop: true });
+  const browser: Browser = await launchTestBrowser({ microphoneWav: fixtures.demoMic, noLoop: true });
   const heard: Heard = { console: [], greetingRms: 0, pageErrors: [] };
   try {
     const page: Page = await browser.newPage();
