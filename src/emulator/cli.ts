@@ -1,4 +1,5 @@
-// `npm run emulator -- [--port 8787] [--host 127.0.0.1] [--api-key K] [--app-check] [--app-check-secret S] [--lifetime-ms N] [--verbose]`
+#!/usr/bin/env node
+// `npx phaser-npc-voice-emulator` (in this repository `npm run emulator --`) `[--port 8787] [--host 127.0.0.1] [--api-key K] [--app-check] [--app-check-secret S] [--lifetime-ms N] [--verbose]`
 import { parseArgs } from 'node:util';
 import { startEmulator } from './server.js';
 
@@ -17,6 +18,8 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(`phaser-npc-voice Live API emulator
+
+Usage: phaser-npc-voice-emulator [options]
 
   --port N          port to listen on (default 8787; 0 picks a free one)
   --host H          address to bind (default 127.0.0.1: this machine only)
@@ -47,6 +50,7 @@ const emulator = await startEmulator({
   ...(values.verbose ? { log: (line: string) => console.log(line) } : {}),
 });
 console.log(`Live API emulator listening on ${emulator.url}
+  Phaser plugin:      this.npcVoice.configure({ backend: 'emulator', emulatorUrl: '${emulator.url}' })
   Firebase (plugin):  createLiveModel({ backend: 'emulator', emulatorUrl: '${emulator.url}' })
   @google/genai:      new GoogleGenAI({ apiKey: 'any', httpOptions: { baseUrl: '${emulator.url}' } })
   stats:              ${emulator.url}/emulator/stats`);

@@ -203,10 +203,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         return true;
       }
       if (req.url.includes('reset=event-loop')) stats.resetEventLoop();
+      // Pages on the origins allowed to connect may read it too: the plugin asks here whether an
+      // emulator is running before it blames the socket (a game on :5173, the CLI on :8787).
+      const origin = req.headers.origin;
       res.writeHead(200, {
         'content-type': 'application/json',
         'cache-control': 'no-store',
         'cross-origin-resource-policy': 'same-origin',
+        ...(origin && originAllowed(req) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
       });
       res.end(JSON.stringify(stats));
       return true;

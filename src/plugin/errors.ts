@@ -32,6 +32,7 @@ export type NpcVoiceErrorCode =
   | 'invalid-response'
   | 'unsupported'
   | 'reconnect-failed'
+  | 'no-emulator'
   // dialogue/
   | 'invalid-state'
   | 'action-failed';

@@ -1,36 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockedVersion, npmInstall, packPlugin, readmeBlock, run, typeErrors } from '../support/packages.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'npc-voice-pack-'));
 // The throwaway project's node_modules is large: removing it can take a while on a busy machine.
 afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
-
-/** Runs a command; on failure the error carries what it printed. */
-function run(cmd: string, args: string[], cwd: string): string {
-  try {
-    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    const { stdout, stderr } = e as { stdout?: string; stderr?: string };
-    throw new Error(`${cmd} ${args.join(' ')} failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
-  }
-}
-
-/** `tsc` error lines for the project in `cwd` (empty when it compiles). */
-function typeErrors(cwd: string): string[] {
-  try {
-    execFileSync('npx', ['tsc', '-p', '.'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return [];
-  } catch (e) {
-    return String((e as { stdout?: string }).stdout ?? '')
-      .split('\n')
-      .filter((l) => /error TS\d+/.test(l));
-  }
-}
 
 /**
  * What each entry exports, as the README's API section documents it: runtime values, then
@@ -226,24 +204,16 @@ function readmeExports(entry: Entry): { values: string[]; types: string[] } {
 }
 
 /** The README's install-and-use example, exactly as printed there. */
-function readmeExample(): string {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const m = /<!-- example:install-and-use -->\s*```ts\n([\s\S]*?)```/.exec(readme);
-  if (!m) throw new Error('README has no <!-- example:install-and-use --> block');
-  return m[1] as string;
-}
+const readmeExample = () => readmeBlock('example:install-and-use', 'ts');
 
 describe('the published package', () => {
   const game = join(work, 'game');
   let files = '';
 
   beforeAll(() => {
-    run('npm', ['run', 'build:lib'], root);
-    const tarball = run('npm', ['pack', '--pack-destination', work, '--silent'], root).trim().split('\n').at(-1) as string;
+    const tarball = packPlugin(work);
     files = run('tar', ['-tzf', join(work, tarball)], work);
-
-    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> };
-    const version = (name: string) => lock.packages[`node_modules/${name}`]?.version as string;
+    const version = lockedVersion;
     cpSync(join(root, 'tests/package'), join(game, 'src'), { recursive: true });
     writeFileSync(join(game, 'src/readme-example.ts'), readmeExample());
     writeFileSync(
@@ -281,7 +251,7 @@ describe('the published package', () => {
       join(game, 'index.html'),
       '<!doctype html><html><body><script type="module" src="/src/consumer-main.ts"></script></body></html>',
     );
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], game);
+    npmInstall(game);
   }, 300_000);
 
   it('packs the three entries with their declarations and one worklet, and nothing of the emulator', () => {

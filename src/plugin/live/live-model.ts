@@ -12,6 +12,7 @@ import {
 } from 'firebase/ai';
 import { type FirebaseApp, type FirebaseOptions, getApps, initializeApp } from 'firebase/app';
 import { type AppCheck, getToken } from 'firebase/app-check';
+import { connectToEmulator } from './emulator-probe.js';
 import { errorForClose, LiveError } from './live-errors.js';
 import { applyLiveOptions, type LiveOptions, validateLiveOptions } from './live-options.js';
 import { LiveSocket, type WebSocketConstructor, type WebSocketHandler } from './socket.js';
@@ -186,12 +187,21 @@ export function createLiveModel(options: LiveModelOptions): LiveModel {
         socket,
       );
       try {
-        const session = await withTimeout(liveModel.connect(params.sessionResumption), connectTimeoutMs, () => {
+        const connecting = withTimeout(liveModel.connect(params.sessionResumption), connectTimeoutMs, () => {
           void socket.close(1000, 'Connect timeout');
           return new LiveError('handshake-failed', `The Live API did not complete the handshake within ${connectTimeoutMs / 1000} s.`);
         });
+        // The emulator, straight (not through a relay): when none is there, say so and how to add one.
+        const session =
+          backend === 'emulator' && !options.relayUrl && origin
+            ? await connectToEmulator(origin, connecting, {
+                reached: () => socket.isOpen || (socket.lastClose !== null && socket.lastClose.code !== 1006),
+                abort: () => void socket.close(1000, 'No emulator'),
+              })
+            : await connecting;
         return { session, socket };
       } catch (error) {
+        if (error instanceof LiveError && error.code === 'no-emulator') throw error;
         // The SDK reports any refusal as a handshake failure; the close frame says why.
         const close = socket.lastClose;
         throw (close && errorForClose(close.code, close.reason)) ?? asLiveError(error);

@@ -231,12 +231,15 @@ describe('LiveConnection: refusals become typed errors', () => {
     await expect(live.connect()).rejects.toMatchObject({ code: 'model-not-found', closeCode: 1008 });
   });
 
-  it('nothing listening → network', async () => {
+  it('nothing listening → no-emulator, saying how to add one', async () => {
     const live = new LiveConnection({
       model: createLiveModel({ backend: 'emulator', emulatorUrl: 'http://127.0.0.1:9' }),
       params: sessionParamsFor(guard),
     });
-    await expect(live.connect()).rejects.toMatchObject({ code: 'network' });
+    await expect(live.connect()).rejects.toMatchObject({
+      code: 'no-emulator',
+      message: expect.stringMatching(/^No emulator at http:\/\/127\.0\.0\.1:9 .*Vite plugin.*npx phaser-npc-voice-emulator/),
+    });
   });
 });
 
