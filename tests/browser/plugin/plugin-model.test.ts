@@ -2,7 +2,7 @@
 // talkTo, endConversation, walking (early connect, auto-talk), scene restart, destroy and
 // re-create, typed lines, microphone audio, and faults injected by a proxy between the page and
 // the emulator. Seeded: a failure prints its seed and the shrunk sequence; rerun with
-// MODEL_SEED=<seed> (and MODEL_PATH=<path> for the shrunk case). `npm run soak:browser` runs 300 (SOAK_RUNS=…).
+// FC_SEED=<seed> (and FC_PATH=<path> for the shrunk case). `npm run soak:browser` runs 300 (SOAK_RUNS=…).
 import fc from 'fast-check';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,8 +11,8 @@ import type { ModelStep } from '../pages/plugin-model-steps.ts';
 import { baseUrl, emulatorStats, useBrowser } from './plugin-page.ts';
 
 const RUNS = Number(process.env.SOAK_RUNS ?? 30);
-const SEED = Number(process.env.MODEL_SEED ?? 14_2026);
-const PATH = process.env.MODEL_PATH;
+const SEED = Number(process.env.FC_SEED ?? 14_2026);
+const PATH = process.env.FC_PATH;
 
 const browser = useBrowser({});
 let proxy: FaultProxy;
