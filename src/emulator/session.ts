@@ -107,8 +107,9 @@ export class EmulatorSession {
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
       void isBinary; // text and binary frames are both JSON (Unity sends binary)
       this.touch();
-      this.handle(parseClientMessage(text));
+      // Counted before it is handled: a handle saved while handling it (or later) includes it.
       this.clientMessages++;
+      this.handle(parseClientMessage(text));
     } catch (error) {
       this.fail(error);
     }
@@ -381,7 +382,7 @@ export class EmulatorSession {
       sessionResumptionUpdate: {
         newHandle,
         resumable: true,
-        ...(r.transparent ? { lastConsumedClientMessageIndex: String(this.clientMessages) } : {}),
+        ...(r.transparent ? { lastConsumedClientMessageIndex: String(this.clientMessages - 1) } : {}),
       },
     });
   }

@@ -76,6 +76,8 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   private thinkingSince = 0;
   private playerPartial = '';
   private greeting = false;
+  /** start() is waiting for the connection. */
+  private starting = false;
   /** Lines the player typed: a transcription of them coming back is not a new line. */
   private readonly typed: string[] = [];
 
@@ -116,12 +118,15 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     }
     this.machine.go('connecting');
     this.listen();
+    this.starting = true;
     try {
       // A connection opened ahead of time (the player was approaching) is used as it is.
       if (this.live.state !== 'open') await this.live.connect();
     } catch (error) {
       if (this.machine.state !== 'ended') this.fail(error as NpcVoiceError);
       throw error;
+    } finally {
+      this.starting = false;
     }
     if (this.machine.state !== 'connecting') return; // ended while connecting
     if (this.greet) {
@@ -139,6 +144,11 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
    * through). Open mic sends everything; push-to-talk only while the key is held.
    */
   pushAudio(chunk: SpokenChunk): void {
+    if (this.machine.state === 'connecting' && this.mode === 'open-mic') {
+      // The microphone opened before the socket: the connection holds it (bounded) until it is open.
+      this.live.sendAudio(chunk);
+      return;
+    }
     if (!this.isLive()) return;
     if (this.mode === 'push-to-talk') {
       if (this.talking) this.live.sendAudio(chunk);
@@ -254,7 +264,9 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
         this.subtitles.finish();
         if (!this.npcAudible()) this.machine.tryGo('connecting');
       }
-      if (state === 'open' && previous === 'reconnecting' && this.machine.state === 'connecting') this.machine.tryGo('listening');
+      // start() itself goes on (greeting or listening) when a connection it waited for is back.
+      if (state === 'open' && previous === 'reconnecting' && this.machine.state === 'connecting' && !this.starting)
+        this.machine.tryGo('listening');
     });
     on('error', ({ error }) => this.onLiveError(error));
   }

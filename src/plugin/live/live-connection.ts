@@ -3,11 +3,13 @@ import { NpcVoiceError } from '../errors.js';
 import { TypedEmitter } from '../events.js';
 import { floatToPcm16Base64 } from '../wire/pcm.js';
 import { realtimeAudioMessage } from '../wire/realtime-audio.js';
+import { Backoff } from './backoff.js';
 import { InputBacklog } from './input-backlog.js';
 import type { LiveConnectionEvents, LiveConnectionOptions, LiveConnectionState, OutgoingAudio } from './live-connection-events.js';
 import { errorForClose, isRefusedHandle, LiveError, toLiveError } from './live-errors.js';
 import { type ServerMessage, ServerMessageReader } from './server-messages.js';
 import type { LiveSocket } from './socket.js';
+import { untilBack } from './until-back.js';
 
 export type {
   LiveConnectionEvents,
@@ -40,8 +42,8 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   private handle: string | null;
   private closing = false;
   private goAwayTimer: ReturnType<typeof setTimeout> | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private retryWake: (() => void) | null = null;
+  /** The wait between reconnect attempts (close() cuts it short). */
+  private readonly backoff = new Backoff();
   /** Turns server messages into events, and knows whether a model turn is under way. */
   private readonly reader = new ServerMessageReader({
     emit: (event, payload) => this.emit(event, payload),
@@ -85,8 +87,8 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   }
 
   /**
-   * Opens the session; while an open is under way (a connection prepared ahead of time), returns
-   * that one; when already open, resolves at once. A resumption handle the service refuses is
+   * Opens the session; while an open or a reconnect is under way (a connection prepared ahead of
+   * time), waits for that one; when already open, resolves at once. A resumption handle the service refuses is
    * given up (a `resumable` event with `handle: null`) and a new session is opened instead.
    * Resolves with the state `closed` when {@link close} is called meanwhile.
    * @throws {@link LiveError} with the service's reason when it refuses (bad key, unknown model, …).
@@ -94,6 +96,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   connect(): Promise<void> {
     if (this.stateValue === 'connecting' && this.opening) return this.opening;
     if (this.stateValue === 'open') return Promise.resolve();
+    if (this.stateValue === 'reconnecting') return untilBack(this);
     if (this.stateValue !== 'idle') return Promise.reject(new NpcVoiceError('invalid-state', `connect() called while ${this.stateValue}.`));
     this.setState('connecting');
     this.opening = this.firstOpen().finally(() => {
@@ -215,8 +218,8 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    this.clearTimers();
-    this.retryWake?.();
+    this.clearGoAway();
+    this.backoff.wake();
     const current = this.current;
     this.current = null;
     const held = this.backlog.discard();
@@ -313,7 +316,7 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     if (old) void old.session.close().catch(() => {});
     let last: LiveError | null = cause;
     for (let attempt = 0; attempt < this.opts.maxReconnectAttempts && !this.closing; attempt++) {
-      if (attempt > 0) await this.sleep(Math.min(this.opts.maxReconnectDelayMs, this.opts.reconnectDelayMs * 2 ** (attempt - 1)));
+      if (attempt > 0) await this.backoff.wait(Math.min(this.opts.maxReconnectDelayMs, this.opts.reconnectDelayMs * 2 ** (attempt - 1)));
       if (this.closing) return;
       try {
         if (!(await this.open(this.handle))) return; // closed meanwhile
@@ -380,25 +383,8 @@ export class LiveConnection extends TypedEmitter<LiveConnectionEvents> {
     this.emit('stateChange', { state, previous });
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.retryWake = resolve;
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        this.retryWake = null;
-        resolve();
-      }, ms);
-    });
-  }
-
   private clearGoAway(): void {
     if (this.goAwayTimer) clearTimeout(this.goAwayTimer);
     this.goAwayTimer = null;
-  }
-
-  private clearTimers(): void {
-    this.clearGoAway();
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
   }
 }
