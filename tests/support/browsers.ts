@@ -16,7 +16,7 @@ export type BrowserName = 'chromium' | 'firefox' | 'webkit';
 
 export interface TestPage {
   /** Runs `fn(arg)` in the page and returns its (JSON-serialisable) result. */
-  evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
   /** Waits until `fn()` is truthy in the page. */
   waitFor(fn: () => unknown, timeoutMs?: number): Promise<void>;
   /** A trusted click on the first element matching `selector` (it counts as a user gesture). */
@@ -29,7 +29,11 @@ export interface TestPage {
 
 export interface TestBrowser {
   readonly name: BrowserName;
-  newPage(url: string): Promise<TestPage>;
+  /**
+   * Opens `url`. WebKit pages get a trusted click first (its AudioContexts start only after a
+   * gesture) unless `gesture: false`, for a test whose own click is the gesture under test.
+   */
+  newPage(url: string, options?: { gesture?: boolean }): Promise<TestPage>;
   close(): Promise<void>;
 }
 
@@ -154,10 +158,12 @@ async function launchFirefox(room: AcousticLoop, options: LaunchOptions): Promis
   // Looping: the WAV plays all along. Once: it starts each time Firefox opens a recording stream,
   // as Chromium's fake device starts its file at each capture.
   const wav = options.microphoneWav;
-  const player = wav ? (options.noLoop ? playOnCapture(room, wav) : loopWav(room, wav, true)) : undefined;
+  const once = wav && options.noLoop ? playOnCapture(room, wav) : undefined;
+  const player = wav && !options.noLoop ? loopWav(room, wav, true) : once;
   return {
     name: 'firefox',
     async newPage(url) {
+      once?.arm();
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
@@ -189,7 +195,8 @@ function loopWav(room: AcousticLoop, wav: string, loop: boolean): { stop(): void
   let stopped = false;
   const next = () => {
     if (stopped) return;
-    child = spawn('paplay', ['--latency-msec=20', wav], { env: room.env, stdio: 'ignore' });
+    // A 200 ms buffer: at 20 ms paplay underran under load and the microphone heard the speech slip.
+    child = spawn('paplay', ['--latency-msec=200', wav], { env: room.env, stdio: 'ignore' });
     if (loop) child.once('exit', next);
   };
   next();
@@ -201,29 +208,47 @@ function loopWav(room: AcousticLoop, wav: string, loop: boolean): { stop(): void
   };
 }
 
-/** Plays `wav` once whenever a new recording stream (source output) appears in the room. */
-function playOnCapture(room: AcousticLoop, wav: string): { stop(): void } {
+/**
+ * Plays `wav` once when the next page opens a recording stream (source output) in the room: `arm()`
+ * at each page stops what played for the page before, and the first new stream after it starts the
+ * WAV (Firefox may open a second stream for the same capture; that one must not restart it).
+ */
+function playOnCapture(room: AcousticLoop, wav: string): { arm(): void; stop(): void } {
   const seen = new Set<string>();
-  const players: ChildProcess[] = [];
-  const timer = setInterval(() => {
-    let out = '';
+  let armed = false;
+  let player: ChildProcess | undefined;
+  const streams = () => {
     try {
-      out = execFileSync('pactl', ['list', 'short', 'source-outputs'], { env: room.env, encoding: 'utf8' });
-    } catch {
-      return;
-    }
-    for (const line of out.split('\n')) {
+      const out = execFileSync('pactl', ['list', 'short', 'source-outputs'], { env: room.env, encoding: 'utf8' });
       // Only an application's stream: the remapped microphone's own source output has no client.
-      const [id, , client] = line.split('\t');
-      if (!id || !client || client === '-' || seen.has(id)) continue;
+      return out
+        .split('\n')
+        .map((line) => line.split('\t'))
+        .filter(([id, , client]) => id && client && client !== '-')
+        .map(([id]) => id as string);
+    } catch {
+      return [];
+    }
+  };
+  const timer = setInterval(() => {
+    for (const id of streams()) {
+      if (seen.has(id)) continue;
       seen.add(id);
-      players.push(spawn('paplay', ['--latency-msec=20', wav], { env: room.env, stdio: 'ignore' }));
+      if (!armed) continue;
+      armed = false;
+      player = spawn('paplay', ['--latency-msec=200', wav], { env: room.env, stdio: 'ignore' });
     }
   }, 20);
   return {
+    arm() {
+      player?.kill('SIGTERM');
+      player = undefined;
+      for (const id of streams()) seen.add(id);
+      armed = true;
+    },
     stop() {
       clearInterval(timer);
-      for (const p of players) p.kill('SIGTERM');
+      player?.kill('SIGTERM');
     },
   };
 }
@@ -277,9 +302,10 @@ async function launchWebKit(room: AcousticLoop): Promise<TestBrowser> {
   // WebDriver drives one window: pages open one at a time, which is how the tests use them.
   return {
     name: 'webkit',
-    async newPage(url) {
+    async newPage(url, options = {}) {
       await d.get(url);
       const page = webdriverPage(d);
+      if (options.gesture === false) return page;
       // WebKit starts an AudioContext only after a trusted gesture in the page (even with
       // --media-playback-requires-user-gesture=false); once given, later contexts start too. A
       // WebDriver element click is trusted (a script click() is not), so every page gets one —
@@ -312,7 +338,7 @@ function webdriverPage(d: WebDriver): TestPage {
         `const done = arguments[arguments.length - 1];
          Promise.resolve().then(() => (${fn.toString()})(arguments[0]))
            .then((value) => done({ value }), (e) => done({ error: String(e && e.stack || e) }));`,
-        arg,
+        arg ?? null,
       )) as { value?: unknown; error?: string };
       if (result.error !== undefined) throw new Error(`in WebKit: ${result.error}`);
       return result.value as never;
