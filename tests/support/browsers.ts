@@ -102,6 +102,11 @@ export async function launch(name: BrowserName, options: LaunchOptions = {}): Pr
   // display: both get a private PulseAudio daemon and Xvfb (the acoustic loop's), stopped on close.
   const room = await AcousticLoop.start();
   try {
+    // Not a loop here: the browser plays into a sink of its own, so its microphone (the room's)
+    // hears only the WAV played into the room's speakers, never the NPC (that is tests/loop's job).
+    const pactl = (...args: string[]) => execFileSync('pactl', args, { env: room.env, stdio: 'ignore' });
+    pactl('load-module', 'module-null-sink', 'sink_name=browser_out');
+    pactl('set-default-sink', 'browser_out');
     return name === 'firefox' ? await launchFirefox(room, options) : await launchWebKit(room);
   } catch (error) {
     await room.stop();
@@ -196,7 +201,7 @@ function loopWav(room: AcousticLoop, wav: string, loop: boolean): { stop(): void
   const next = () => {
     if (stopped) return;
     // A 200 ms buffer: at 20 ms paplay underran under load and the microphone heard the speech slip.
-    child = spawn('paplay', ['--latency-msec=200', wav], { env: room.env, stdio: 'ignore' });
+    child = spawn('paplay', ['-d', 'room_speakers', '--latency-msec=200', wav], { env: room.env, stdio: 'ignore' });
     if (loop) child.once('exit', next);
   };
   next();
@@ -236,7 +241,7 @@ function playOnCapture(room: AcousticLoop, wav: string): { arm(): void; stop(): 
       seen.add(id);
       if (!armed) continue;
       armed = false;
-      player = spawn('paplay', ['--latency-msec=200', wav], { env: room.env, stdio: 'ignore' });
+      player = spawn('paplay', ['-d', 'room_speakers', '--latency-msec=200', wav], { env: room.env, stdio: 'ignore' });
     }
   }, 20);
   return {
