@@ -45,6 +45,12 @@ export interface LaunchOptions {
   microphoneWav?: string;
   /** Play the WAV once rather than looping (Chromium's `%noloop`). */
   noLoop?: boolean;
+  /**
+   * Firefox/WebKit: play into a sink of their own, so the microphone never hears the page (an NPC
+   * would hear itself). Off by default: with it, Firefox's microphone delivered no samples at all
+   * (its capture seems to need output and input on one device clock — not yet understood).
+   */
+  ownSink?: boolean;
 }
 
 export const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox', 'webkit'];
@@ -77,7 +83,21 @@ export function browserPool(options: LaunchOptions = {}) {
   };
 }
 
-export const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+/** WebKitGTK's MiniBrowser: `$MINIBROWSER_PATH`, else where Debian's libwebkit2gtk package put it (`dpkg -S`). */
+export function findMiniBrowser(): string {
+  if (process.env.MINIBROWSER_PATH) return process.env.MINIBROWSER_PATH;
+  try {
+    const out = execFileSync('dpkg', ['-S', '*/MiniBrowser'], { encoding: 'utf8' });
+    const path = out
+      .split('\n')
+      .map((line) => line.split(': ')[1]?.trim())
+      .find((p) => p?.endsWith('/MiniBrowser') && /webkit2gtk-4\.[01]\//.test(p));
+    if (path) return path;
+  } catch {
+    // not a Debian system, or not installed
+  }
+  throw new Error('No WebKitGTK MiniBrowser (Debian: apt-get install -y webkit2gtk-driver), or set MINIBROWSER_PATH.');
+}
 
 /** Why `name` cannot run on this machine, or null (used to fail with a remedy, never to skip). */
 export function browserUnavailable(name: BrowserName): string | null {
@@ -104,9 +124,11 @@ export async function launch(name: BrowserName, options: LaunchOptions = {}): Pr
   try {
     // Not a loop here: the browser plays into a sink of its own, so its microphone (the room's)
     // hears only the WAV played into the room's speakers, never the NPC (that is tests/loop's job).
-    const pactl = (...args: string[]) => execFileSync('pactl', args, { env: room.env, stdio: 'ignore' });
-    pactl('load-module', 'module-null-sink', 'sink_name=browser_out');
-    pactl('set-default-sink', 'browser_out');
+    if (options.ownSink) {
+      const pactl = (...args: string[]) => execFileSync('pactl', args, { env: room.env, stdio: 'ignore' });
+      pactl('load-module', 'module-null-sink', 'sink_name=browser_out');
+      pactl('set-default-sink', 'browser_out');
+    }
     return name === 'firefox' ? await launchFirefox(room, options) : await launchWebKit(room);
   } catch (error) {
     await room.stop();
@@ -287,7 +309,7 @@ async function launchWebKit(room: AcousticLoop): Promise<TestBrowser> {
         .withCapabilities({
           browserName: 'MiniBrowser',
           'webkitgtk:browserOptions': {
-            binary: MINIBROWSER,
+            binary: findMiniBrowser(),
             // Sound without a gesture, as the other two get: the demo's own gesture test clicks for real.
             args: ['--automation', '--media-playback-requires-user-gesture=false'],
           },

@@ -11,7 +11,7 @@ const GUARD_ANSWER = 'The gate stays shut after dark, unless you give me a good 
 // Chromium runs the full demo suite in demo.test.ts (walking, barge-in, microphone denied); here
 // the same demo in Firefox (microphone: the demo WAV through PulseAudio) and WebKitGTK (no
 // microphone to feed under WebKitWebDriver: the greeting and typing only).
-const pool = browserPool({ microphoneWav: fixtures.demoMic, noLoop: true });
+const pool = browserPool({ microphoneWav: fixtures.demoMic, noLoop: true, ownSink: true });
 afterAll(() => pool.closeAll());
 
 interface Oakvale {
