@@ -54,12 +54,8 @@ const services: SceneServices = {
 };
 
 async function main(): Promise<void> {
-  if (!('AudioWorkletNode' in window)) {
-    Screens.fatal(
-      'No voices in this browser',
-      'This browser has no AudioWorklet, which the villagers’ voices need. Try a current Chrome, Edge, Firefox or Safari.',
-    );
-  }
+  // A browser without what voices need (AudioWorklet, WebSocket) hears so from the plugin's typed
+  // `unsupported` error when the player first talks (VillageScene.onError shows it).
   await Screens.start();
   const game = new Phaser.Game({
     type: Phaser.AUTO,

@@ -14,6 +14,7 @@ import { NpcHandle, type Placed } from './game/npc-handle.js';
 import { NpcVoiceEmitter, type NpcVoiceEvents } from './game/npc-voice-events.js';
 import { type NpcVoiceConfig, type NpcVoiceSettings, resolveSettings } from './game/settings.js';
 import { sightCamera } from './game/sight-camera.js';
+import { assertVoiceSupported } from './game/voice-support.js';
 import { LiveConnection, type LiveConnectionState } from './live/live-connection.js';
 import { createLiveModel } from './live/live-model.js';
 
@@ -161,12 +162,14 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
   /**
    * Starts (or returns) the conversation with `npc`; one at a time, so talking to another NPC ends
    * the current one first. Resolves once connected (the greeting follows).
-   * @throws the live layer's {@link NpcVoiceError} when the service refuses.
+   * @throws the live layer's {@link NpcVoiceError} when the service refuses; `unsupported` when the
+   * browser lacks what voices need (an AudioWorklet for a Web Audio game, a WebSocket).
    */
   async talkTo(npc: NpcHandle | string): Promise<Conversation> {
     const handle = typeof npc === 'string' ? this.getNpc(npc) : npc;
     if (!handle || !this.npcs.includes(handle))
       throw new NpcVoiceError('invalid-argument', `No NPC "${typeof npc === 'string' ? npc : npc.id}" is registered.`);
+    assertVoiceSupported({ webAudio: this.audioContext() !== null });
     const lifetime = this.lifetime;
     const current = () =>
       this.active?.npc === handle && !['ended', 'error'].includes(this.active.conversation.state) ? this.active : null;

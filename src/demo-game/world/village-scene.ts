@@ -197,7 +197,9 @@ export class VillageScene extends Phaser.Scene {
     } catch (error) {
       const e = error instanceof NpcVoiceError ? error : null;
       const unreachable = !e || ['network', 'handshake-failed', 'reconnect-failed', 'service-error'].includes(e.code);
-      if (unreachable) {
+      if (e && (e.code === 'unsupported' || e.code === 'no-audio-worklet')) {
+        this.onError(npc, e); // the "no voices in this browser" screen
+      } else if (unreachable) {
         Screens.fatal(
           'The villagers cannot hear you',
           `The ${this.services.settings().backend === 'emulator' ? 'local emulator' : 'Gemini service'} did not answer (${e?.message ?? String(error)}). Is the dev server still running?`,

@@ -1,26 +1,22 @@
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { BROWSERS, browserPool, type TestPage, transportsOf } from '../../support/browsers.ts';
 import { alignedCorrelation, indexOfFirstAbove, indexOfLastAbove } from '../../support/signal.ts';
 
 const baseUrl = inject('baseUrl');
-const transports = ['shared', 'message'] as const;
 
-let browser: Browser;
-beforeAll(async () => {
-  const { launchTestBrowser } = await import('../../support/chromium.ts');
-  browser = await launchTestBrowser();
-});
-afterAll(async () => browser?.close());
+// Every browser, on every transport it allows (WebKitGTK has no SharedArrayBuffer: message port only).
+const runs = BROWSERS.flatMap((b) => transportsOf(b).map((t) => [b, t] as const));
+const pool = browserPool();
+afterAll(() => pool.closeAll());
 
-async function openHarness(transport: (typeof transports)[number]): Promise<Page> {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e));
-  await page.goto(`${baseUrl}/tests/browser/pages/audio.html${transport === 'message' ? '?coi=0' : ''}`);
-  await page.waitForFunction(() => 'harness' in window);
-  return page;
-}
+describe.each(runs)('StreamingVoiceSource in %s (%s path)', (browserName, transport) => {
+  async function openHarness(t: typeof transport): Promise<TestPage> {
+    const browser = await pool.use(browserName);
+    const page = await browser.newPage(`${baseUrl}/tests/browser/pages/audio.html${t === 'message' ? '?coi=0' : ''}`);
+    await page.waitFor(() => 'harness' in window);
+    return page;
+  }
 
-describe.each(transports)('StreamingVoiceSource (%s path)', (transport) => {
   it('plays queued speech back gaplessly with no underrun after the prebuffer', async () => {
     const page = await openHarness(transport);
     // 1.5 s of 24 kHz tone, arriving in 40 ms pieces every 20 ms (faster than real time, like the service).

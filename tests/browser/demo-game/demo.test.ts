@@ -86,4 +86,33 @@ describe('the demo village (real Chromium, dev server with the emulator)', () =>
     expect(await demo.page.evaluate(() => document.body.dataset.shrine)).toBe('reached');
     await demo.page.close();
   });
+
+  it('a browser without AudioWorklet: talking gets the typed unsupported error, and the demo says so on screen', async () => {
+    const demo = await DemoDriver.open(await browser({ microphoneWav: fixtures.demoMic, noLoop: true }), baseUrl, {
+      initScript: () => {
+        // biome-ignore lint/suspicious/noExplicitAny: deleting a global the page would otherwise have
+        delete (window as any).AudioWorkletNode;
+      },
+    });
+    const code = await demo.page.evaluate(async () => {
+      const s = (window as unknown as { oakvale: { scene(): { npcVoice: { talkTo(id: string): Promise<unknown> } } } }).oakvale.scene();
+      try {
+        await s.npcVoice.talkTo('guard');
+        return 'resolved';
+      } catch (e) {
+        return `${(e as { code?: string }).code}: ${(e as Error).message}`;
+      }
+    });
+    expect(code).toMatch(/^unsupported: .*no AudioWorklet/);
+    await demo.page.evaluate(() => {
+      const s = (
+        window as unknown as { oakvale: { scene(): { talk(npc: unknown): Promise<unknown>; handles: Map<string, unknown> } } }
+      ).oakvale.scene();
+      void s.talk(s.handles.get('guard'));
+    });
+    await demo.page.waitForSelector('.card.error');
+    expect(await demo.page.textContent('.card.error h1')).toBe('No voices in this browser');
+    expect(await demo.page.textContent('.card.error p')).toMatch(/no AudioWorklet/);
+    await demo.page.close();
+  });
 });
