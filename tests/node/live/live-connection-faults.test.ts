@@ -8,6 +8,7 @@ import { createLiveModel } from '../../../src/plugin/live/live-model.ts';
 import { FakeVoice, LOUD, QUIET } from '../../support/fakes.ts';
 import { FaultProxy } from '../../support/fault-proxy.ts';
 import { closeSpeech } from '../../support/speech.ts';
+import { sleep, until } from '../../support/until.ts';
 
 const guard: NpcDefinition = {
   id: 'guard',
@@ -44,16 +45,6 @@ function connection(extra: Partial<LiveConnectionOptions> = {}): LiveConnection 
     reconnectDelayMs: 50,
     ...extra,
   });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
 }
 
 /** Sessions the emulator has open now (it counts them as the sockets open and close). */

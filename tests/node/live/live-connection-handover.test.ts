@@ -8,6 +8,7 @@ import { useEmulator } from '../../support/emulator.ts';
 import { FakeVoice, LOUD, QUIET } from '../../support/fakes.ts';
 import { FaultProxy } from '../../support/fault-proxy.ts';
 import { closeSpeech } from '../../support/speech.ts';
+import { sleep, until } from '../../support/until.ts';
 
 const emulator = useEmulator();
 const guard = guardNpc();
@@ -27,16 +28,6 @@ function connection(): LiveConnection {
     params: sessionParamsFor(guard),
     reconnectDelayMs: 50,
   });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
 }
 
 describe('a connection prepared ahead of time that is reconnecting when the player arrives', () => {
