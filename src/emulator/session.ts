@@ -1,50 +1,17 @@
-import { createHash } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import { Resampler } from '../plugin/audio/dsp/resampler.js';
 import { pcm16Base64ToFloat } from '../plugin/wire/pcm.js';
 import { WireFormatError } from '../plugin/wire/wire-format-error.js';
-import { APP_CHECK_INVALID, type AppCheckVerifier } from './app-check.js';
-import { Brain, type BrainState } from './brain.js';
+import { admit, fingerprintOf } from './admission.js';
+import { Brain } from './brain.js';
 import { imageSize } from './image-size.js';
-import { ModelTurn, type TurnTiming } from './model-turn.js';
-import { modelNotFound, unsupportedOption } from './models.js';
+import { ModelTurn } from './model-turn.js';
 import { type ClientMessage, CloseCode, closeReason, ProtocolError, parseClientMessage, type Setup } from './protocol.js';
-import type { ResumptionStore } from './resumption-store.js';
-import type { EmulatorStats } from './stats.js';
-import type { TextToSpeech } from './tts/text-to-speech.js';
-import { DEFAULT_VOICE, espeakArgs, findVoice, type PrebuiltVoice } from './tts/voices.js';
+import type { SessionContext, SessionCredentials } from './session-context.js';
+import { espeakArgs } from './tts/voices.js';
 import { EnergyVad, type VadEvent } from './vad.js';
 
-/** What the client presented on the upgrade. */
-export interface SessionCredentials {
-  /** API key (`?key=`, `?access_token=` or `x-goog-api-key`). */
-  key: string | null;
-  /** The `X-Firebase-AppCheck` header. */
-  appCheckToken: string | null;
-}
-
-/** Everything a session needs from its server. */
-export interface SessionContext {
-  readonly models: ReadonlySet<string>;
-  readonly tts: TextToSpeech;
-  readonly store: ResumptionStore;
-  readonly stats: EmulatorStats;
-  readonly timing: TurnTiming;
-  readonly maxFrameBytes: number;
-  readonly setupTimeoutMs: number;
-  readonly idleTimeoutMs: number;
-  readonly lifetimeMs: number;
-  readonly goAwayLeadMs: number;
-  /** A client that stops reading is cut off once this much is queued for it. */
-  readonly maxBufferedBytes: number;
-  /** Distinct input audio rates (each a resampler, ~0.36 MB) a session may use. */
-  readonly maxAudioRates: number;
-  /** Required API key (null: any). */
-  readonly apiKey: string | null;
-  /** Enforces App Check when set. */
-  readonly appCheck: AppCheckVerifier | null;
-  readonly log: (line: string) => void;
-}
+export type { SessionContext, SessionCredentials } from './session-context.js';
 
 const MIN_SPEECH_SECONDS = 0.12;
 const MAX_TEXT = 8_000;
@@ -176,35 +143,7 @@ export class EmulatorSession {
   }
 
   private begin(setup: Setup): void {
-    if (this.ctx.apiKey !== null && this.credentials.key !== this.ctx.apiKey) {
-      throw new ProtocolError(CloseCode.InvalidArgument, 'API key not valid. Please pass a valid API key.');
-    }
-    if (this.ctx.appCheck && !this.ctx.appCheck.verify(this.credentials.appCheckToken)) {
-      throw new ProtocolError(CloseCode.PolicyViolation, APP_CHECK_INVALID);
-    }
-    if (!this.ctx.models.has(setup.modelId)) throw new ProtocolError(CloseCode.PolicyViolation, modelNotFound(setup.model));
-    const unsupported = unsupportedOption(setup.modelId, setup);
-    if (unsupported) throw new ProtocolError(CloseCode.InvalidArgument, unsupported);
-    let voice: PrebuiltVoice = DEFAULT_VOICE;
-    if (setup.voiceName) {
-      const found = findVoice(setup.voiceName);
-      if (!found)
-        throw new ProtocolError(CloseCode.InvalidArgument, `Unknown voice "${setup.voiceName}": use one of the 30 prebuilt voices.`);
-      voice = found;
-    }
-    let restored: BrainState | undefined;
-    const fingerprint = fingerprintOf(setup);
-    if (setup.resumption?.handle) {
-      const state = this.ctx.store.load(setup.resumption.handle);
-      if (!state || state.fingerprint !== fingerprint) {
-        throw new ProtocolError(
-          CloseCode.InvalidArgument,
-          'Session resumption handle is invalid, expired, or for another model/instruction.',
-        );
-      }
-      restored = state.brain;
-      this.ctx.stats.resumed++;
-    }
+    const { voice, restored } = admit(setup, this.credentials, this.ctx);
     this.setup = setup;
     this.ctx.stats.recordOptions(setup);
     this.brain = new Brain(setup.systemInstruction, setup.functions, restored);
@@ -437,9 +376,4 @@ export class EmulatorSession {
     this.turn = null;
     this.queued = null;
   }
-}
-
-/** A resumption handle only resumes the same character on the same model. */
-function fingerprintOf(setup: Setup): string {
-  return createHash('sha256').update(`${setup.modelId}\u0000${setup.systemInstruction}`).digest('base64url');
 }
