@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { lockedVersion, npmInstall, readmeBlock } from './packages.ts';
 
 export interface FreshGameVersions {
@@ -112,8 +113,9 @@ export class GameProcess {
 
   constructor(dir: string, args: string[]) {
     this.child = spawn('npx', args, { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Without colour codes: Vite colours its output where CI is set, even on a pipe.
     const keep = (d: Buffer) => {
-      this.output += d.toString();
+      this.output += stripVTControlCharacters(d.toString());
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
