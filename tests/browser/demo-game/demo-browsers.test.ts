@@ -6,7 +6,8 @@ const baseUrl = inject('baseUrl');
 const fixtures = inject('fixtures');
 
 const GUARD_GREETING = 'Halt! Who goes there? State your name and your business in Oakvale.';
-const GUARD_ANSWER = 'The gate stays shut after dark, unless you give me a good reason.';
+/** A whole line of Edda's that is not her greeting: it ends on its last punctuation mark. */
+const ANSWERED = /^Edda: (?!Halt!).+[.!?]$/;
 
 // Chromium runs the full demo suite in demo.test.ts (walking, barge-in, microphone denied); here
 // the same demo in Firefox (microphone: the demo WAV through PulseAudio) and WebKitGTK (no
@@ -90,9 +91,11 @@ describe.each(['firefox', 'webkit'] as const)('the demo village in %s', (name) =
     if (name === 'firefox') {
       // The microphone's question comes 6 s after capture starts; under load the greeting can start
       // late enough for the question to cut its last words (a barge-in, as it should): her answer
-      // to the spoken question is the voice turn under test.
+      // to the spoken question is the voice turn under test. Under load the service's detector may
+      // also take the question as two turns (seen in CI: her first answer cut by its second half),
+      // so the answer is any whole line of hers after the greeting, spoken out to its last word.
       await waitForLine(page, /^Edda: Halt! Who goes there\?/, 'the greeting', 45_000);
-      await waitForLine(page, `Edda: ${GUARD_ANSWER}`, 'the answer to the spoken question');
+      await waitForLine(page, ANSWERED, 'a whole answer to the spoken question');
     } else {
       await waitForLine(page, `Edda: ${GUARD_GREETING}`, 'the greeting', 45_000);
     }
