@@ -1,6 +1,7 @@
+import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Resampler } from '../../../src/plugin/audio/dsp/resampler.ts';
-import { type BrowserName, launch, type TestBrowser, type TestPage } from '../../support/browsers.ts';
+import { launchTestBrowser } from '../../support/chromium.ts';
 import { alignedCorrelation, dominantFrequency, rms, windowedCorrelations } from '../../support/signal.ts';
 import { readWav } from '../../support/wav.ts';
 
@@ -8,22 +9,19 @@ const baseUrl = inject('baseUrl');
 const fixtures = inject('fixtures');
 const transports = ['shared', 'message'] as const;
 
-async function openHarness(browser: TestBrowser, transport: (typeof transports)[number]): Promise<TestPage> {
-  const page = await browser.newPage(`${baseUrl}/tests/browser/pages/audio.html${transport === 'message' ? '?coi=0' : ''}`);
-  await page.waitFor(() => 'harness' in window);
+async function openHarness(browser: Browser, transport: (typeof transports)[number]): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  await page.goto(`${baseUrl}/tests/browser/pages/audio.html${transport === 'message' ? '?coi=0' : ''}`);
+  await page.waitForFunction(() => 'harness' in window);
   expect(await page.evaluate(() => window.harness.isolated())).toBe(transport === 'shared');
   return page;
 }
 
-// Chromium hears the WAV through its fake device; Firefox through a PulseAudio source the WAV is
-// played into (its own fake device is a fixed tone). WebKitGTK is not here: MiniBrowser under
-// WebKitWebDriver offers no microphone to feed (only mock capture devices with their own beeps).
-const micBrowsers: readonly BrowserName[] = ['chromium', 'firefox'];
-
-describe.each(micBrowsers)('Microphone clip with a 440 Hz microphone (%s)', (browserName) => {
-  let browser: TestBrowser;
+describe('Microphone clip with a fake 440 Hz microphone', () => {
+  let browser: Browser;
   beforeAll(async () => {
-    browser = await launch(browserName, { microphoneWav: fixtures.tone });
+    browser = await launchTestBrowser({ microphoneWav: fixtures.tone });
   });
   afterAll(async () => browser?.close());
 
@@ -68,14 +66,14 @@ describe.each(micBrowsers)('Microphone clip with a 440 Hz microphone (%s)', (bro
   }
 });
 
-describe.each(micBrowsers)('Microphone clip with a microphone speaking (%s)', (browserName) => {
-  let browser: TestBrowser;
+describe('Microphone clip with a fake microphone speaking', () => {
+  let browser: Browser;
   let reference: Float32Array;
   beforeAll(async () => {
     // Played once per capture from its start (its padding keeps the head and tail silent; the head
     // is long enough for the capture to settle — with 0.5 s its first 0.7 s of speech came out
     // garbled in 1 run in 5).
-    browser = await launch(browserName, { microphoneWav: fixtures.speech, noLoop: true });
+    browser = await launchTestBrowser({ microphoneWav: fixtures.speech, noLoop: true });
     const wav = readWav(fixtures.speech);
     reference = new Resampler(wav.sampleRate, 16000).process(wav.samples);
   });
