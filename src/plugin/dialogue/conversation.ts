@@ -76,8 +76,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   private thinkingSince = 0;
   private playerPartial = '';
   private greeting = false;
-  /** start() is waiting for the connection. */
-  private starting = false;
+  private starting = false; // start() waits for the connection: it, not the reconnect handler, goes on once open
   /** Lines the player typed: a transcription of them coming back is not a new line. */
   private readonly typed: string[] = [];
 
@@ -264,7 +263,6 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
         this.subtitles.finish();
         if (!this.npcAudible()) this.machine.tryGo('connecting');
       }
-      // start() itself goes on (greeting or listening) when a connection it waited for is back.
       if (state === 'open' && previous === 'reconnecting' && this.machine.state === 'connecting' && !this.starting)
         this.machine.tryGo('listening');
     });
