@@ -80,7 +80,11 @@ describe('Microphone clip with a fake microphone speaking', () => {
   afterAll(async () => browser?.close());
 
   for (const transport of transports) {
-    it(`matches the speech resampled to 16 kHz (correlation ≥ 0.9 in 9 of 10 aligned 100 ms windows, ${transport} path)`, async () => {
+    // Retried: under CI load Chromium's fake device has garbled up to the first 1.1 s of its file
+    // (every later window at 1.00), which no head padding fully avoids; a real break fails every attempt.
+    it(`matches the speech resampled to 16 kHz (correlation ≥ 0.9 in 9 of 10 aligned 100 ms windows, ${transport} path)`, {
+      retry: 2,
+    }, async () => {
       const page = await openHarness(browser, transport);
       const seconds = reference.length / 16000 + 0.5;
       const result = await page.evaluate(({ t, s }) => window.harness.recordMicrophone({ seconds: s, transport: t }), {
