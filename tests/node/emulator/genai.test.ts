@@ -107,7 +107,7 @@ describe('emulator with the real @google/genai live.connect (baseUrl)', () => {
   });
 
   it('goAway, then resuming with the handle continues the conversation', async () => {
-    const shortLived = await startTestEmulator({ connectionLifetimeMs: 2500, goAwayLeadMs: 1000 });
+    const shortLived = await startTestEmulator({ connectionLifetimeMs: 6000, goAwayLeadMs: 1000 });
     const client = await GenaiClient.open(shortLived.url);
     client.session.sendRealtimeInput({ text: 'Hello.' });
     await client.waitFor(turnComplete);
