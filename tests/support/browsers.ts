@@ -34,8 +34,16 @@ export interface TestBrowser {
    * gesture) unless `gesture: false`, for a test whose own click is the gesture under test.
    */
   newPage(url: string, options?: { gesture?: boolean }): Promise<TestPage>;
+  /** Firefox and WebKit: the private PulseAudio room they play into and record from (its default sink and source). */
+  readonly room?: AcousticLoop;
   close(): Promise<void>;
 }
+
+/**
+ * Run under tsx (`npm run bench`), esbuild names inner functions with a `__name` helper that a
+ * function sent to the page then calls: every page gets a harmless one.
+ */
+const NAME_SHIM = 'globalThis.__name ??= (f) => f;';
 
 export interface LaunchOptions {
   /**
@@ -145,6 +153,7 @@ function wrapPlaywright(browser: PlaywrightBrowser): TestBrowser {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
+      await page.addInitScript(NAME_SHIM);
       await page.goto(url);
       return playwrightPage(page, errors);
     },
@@ -194,9 +203,11 @@ async function launchFirefox(room: AcousticLoop, options: LaunchOptions): Promis
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
+      await page.evaluateOnNewDocument(NAME_SHIM);
       await page.goto(url);
       return puppeteerPage(page, errors);
     },
+    room,
     async close() {
       player?.stop();
       await browser.close();
@@ -331,6 +342,7 @@ async function launchWebKit(room: AcousticLoop): Promise<TestBrowser> {
     name: 'webkit',
     async newPage(url, options = {}) {
       await d.get(url);
+      await d.executeScript(ERROR_COLLECTOR);
       const page = webdriverPage(d);
       if (options.gesture === false) return page;
       // WebKit starts an AudioContext only after a trusted gesture in the page (even with
@@ -348,6 +360,7 @@ async function launchWebKit(room: AcousticLoop): Promise<TestBrowser> {
       await page.evaluate(() => document.getElementById('__test-gesture')?.remove(), null);
       return page;
     },
+    room,
     async close() {
       await d.quit().catch(() => undefined);
       driverProcess.kill('SIGTERM');
@@ -357,16 +370,29 @@ async function launchWebKit(room: AcousticLoop): Promise<TestBrowser> {
   };
 }
 
+/**
+ * WebDriver has no page-error events: the page collects its own from just after load (an error
+ * thrown while the page loads is missed), and each evaluate() brings them back into `errors`.
+ */
+const ERROR_COLLECTOR = `if (!globalThis.__testErrors) {
+  globalThis.__testErrors = [];
+  addEventListener('error', (e) => __testErrors.push(String(e.error ?? e.message)));
+  addEventListener('unhandledrejection', (e) => __testErrors.push(String(e.reason)));
+}`;
+
 function webdriverPage(d: WebDriver): TestPage {
   const page: TestPage = {
     errors: [],
     async evaluate(fn, arg) {
       const result = (await d.executeAsyncScript(
-        `const done = arguments[arguments.length - 1];
+        `${NAME_SHIM}
+         ${ERROR_COLLECTOR}
+         const done = arguments[arguments.length - 1];
          Promise.resolve().then(() => (${fn.toString()})(arguments[0]))
-           .then((value) => done({ value }), (e) => done({ error: String(e && e.stack || e) }));`,
+           .then((value) => done({ value, errors: __testErrors }), (e) => done({ error: String(e && e.stack || e), errors: __testErrors }));`,
         arg ?? null,
-      )) as { value?: unknown; error?: string };
+      )) as { value?: unknown; error?: string; errors: string[] };
+      page.errors.splice(0, page.errors.length, ...result.errors);
       if (result.error !== undefined) throw new Error(`in WebKit: ${result.error}`);
       return result.value as never;
     },

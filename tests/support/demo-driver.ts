@@ -14,7 +14,7 @@ export class DemoDriver {
   static async open(
     browser: Browser,
     baseUrl: string,
-    options: { initScript?: () => void; viewport?: { width: number; height: number } } = {},
+    options: { initScript?: (() => void) | string; viewport?: { width: number; height: number } } = {},
   ): Promise<DemoDriver> {
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 720 } });
     // Run under tsx (npm run bench), esbuild keeps function names with a `__name` helper that
@@ -92,35 +92,12 @@ export class DemoDriver {
 
   /** Starts recording the game's final mix (Phaser's master volume node) on the audio thread. */
   async recordOutput(): Promise<void> {
-    await this.page.evaluate(async () => {
-      const w = window as unknown as {
-        oakvale: { game: { sound: { context: AudioContext; masterVolumeNode: AudioNode } } };
-        rec: number[];
-      };
-      const { context, masterVolumeNode } = w.oakvale.game.sound;
-      await context.audioWorklet.addModule('/tests/browser/pages/recorder.worklet.js');
-      const node = new AudioWorkletNode(context, 'test-recorder', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
-      w.rec = [];
-      node.port.onmessage = (e) => {
-        if (e.data.type === 'block') for (const v of e.data.samples as Float32Array) w.rec.push(v);
-      };
-      masterVolumeNode.connect(node);
-      node.connect(context.destination);
-    });
+    await this.page.evaluate(recordDemoMix);
   }
 
   /** Loudest 50 ms RMS of the recording since frame `from`. */
   loudestSince(from: number): Promise<number> {
-    return this.page.evaluate((f) => {
-      const rec = (window as unknown as { rec: number[] }).rec;
-      let best = 0;
-      for (let i = f; i + 2400 <= rec.length; i += 2400) {
-        let s = 0;
-        for (let k = i; k < i + 2400; k++) s += (rec[k] as number) ** 2;
-        best = Math.max(best, Math.sqrt(s / 2400));
-      }
-      return best;
-    }, from);
+    return this.page.evaluate(loudestInDemoMix, from);
   }
 
   recordedFrames(): Promise<number> {
@@ -144,4 +121,36 @@ export class DemoDriver {
     }
     throw new Error(`timed out waiting for ${what}; state ${await this.state()}; transcript ${JSON.stringify(await this.transcript())}`);
   }
+}
+
+/**
+ * In the demo page (any browser, passed to its evaluate): starts recording the game's final mix
+ * (Phaser's master volume node) on the audio thread into `window.rec`.
+ */
+export async function recordDemoMix(): Promise<void> {
+  const w = window as unknown as {
+    oakvale: { game: { sound: { context: AudioContext; masterVolumeNode: AudioNode } } };
+    rec: number[];
+  };
+  const { context, masterVolumeNode } = w.oakvale.game.sound;
+  await context.audioWorklet.addModule('/tests/browser/pages/recorder.worklet.js');
+  const node = new AudioWorkletNode(context, 'test-recorder', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
+  w.rec = [];
+  node.port.onmessage = (e) => {
+    if (e.data.type === 'block') for (const v of e.data.samples as Float32Array) w.rec.push(v);
+  };
+  masterVolumeNode.connect(node);
+  node.connect(context.destination);
+}
+
+/** In the demo page: the loudest 50 ms RMS (at 48 kHz) of `window.rec` from frame `from`. */
+export function loudestInDemoMix(from: number): number {
+  const rec = (window as unknown as { rec: number[] }).rec;
+  let best = 0;
+  for (let i = from; i + 2400 <= rec.length; i += 2400) {
+    let s = 0;
+    for (let k = i; k < i + 2400; k++) s += (rec[k] as number) ** 2;
+    best = Math.max(best, Math.sqrt(s / 2400));
+  }
+  return best;
 }

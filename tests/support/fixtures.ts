@@ -29,7 +29,7 @@ export interface Fixtures {
   /** The demo's barge-in: the player starts talking 1.5 s into the guard's greeting. */
   demoBargeIn: string;
   /** File names under {@link FIXTURE_URL}, for pages that fetch them. */
-  urls: { bargeIn16k: string };
+  urls: { bargeIn16k: string; question16k: string };
 }
 
 /** Writes the WAVs the browser tests use (generated each run with eSpeak NG, never committed). */
@@ -45,7 +45,9 @@ export async function makeFixtures(): Promise<Fixtures> {
   writeWav(speechPath, to48k(concat(silence16k(1.5), sentence, silence16k(1.5))), FIXTURE_RATE);
 
   const pluginMic = join(FIXTURE_DIR, 'plugin-mic.wav');
-  writeWav(pluginMic, to48k(concat(silence16k(4), await speech16k('Good evening. May I come in?'), silence16k(3))), FIXTURE_RATE);
+  const question = await speech16k('Good evening. May I come in?');
+  writeWav(pluginMic, to48k(concat(silence16k(4), question, silence16k(3))), FIXTURE_RATE);
+  writeWav(join(FIXTURE_DIR, 'question-16k.wav'), concat(question, silence16k(1.2)), 16000);
 
   const bargeIn = await speech16k('Wait, stop, I have a question for you.');
   writeWav(join(FIXTURE_DIR, 'barge-in-16k.wav'), concat(bargeIn, silence16k(1.2)), 16000);
@@ -62,6 +64,6 @@ export async function makeFixtures(): Promise<Fixtures> {
     pluginMic,
     demoMic,
     demoBargeIn,
-    urls: { bargeIn16k: `${FIXTURE_URL}/barge-in-16k.wav` },
+    urls: { bargeIn16k: `${FIXTURE_URL}/barge-in-16k.wav`, question16k: `${FIXTURE_URL}/question-16k.wav` },
   };
 }

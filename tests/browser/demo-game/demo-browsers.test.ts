@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { type BrowserName, browserPool, type TestPage } from '../../support/browsers.ts';
+import { loudestInDemoMix, recordDemoMix } from '../../support/demo-driver.ts';
 
 const baseUrl = inject('baseUrl');
 const fixtures = inject('fixtures');
@@ -74,20 +75,11 @@ describe.each(['firefox', 'webkit'] as const)('the demo village in %s', (name) =
 
   it(`talk to the guard: her greeting is audible${name === 'firefox' ? ', she answers the spoken question' : ''}, and typing opens the gate`, async () => {
     const page = await openDemo(name);
-    await page.evaluate(async () => {
-      const w = window as unknown as Oakvale;
-      const { context, masterVolumeNode } = w.oakvale.game.sound;
-      await context.audioWorklet.addModule('/tests/browser/pages/recorder.worklet.js');
-      const node = new AudioWorkletNode(context, 'test-recorder', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
-      w.rec = [];
-      node.port.onmessage = (e) => {
-        if (e.data.type === 'block') for (const v of e.data.samples as Float32Array) w.rec.push(v);
-      };
-      masterVolumeNode.connect(node);
-      node.connect(context.destination);
-      const scene = w.oakvale.scene();
+    await page.evaluate(recordDemoMix, null);
+    await page.evaluate(() => {
+      const scene = (window as unknown as Oakvale).oakvale.scene();
       void scene?.talk(scene.handles.get('guard'));
-    });
+    }, null);
     if (name === 'firefox') {
       // The microphone's question comes 6 s after capture starts; under load the greeting can start
       // late enough for the question to cut its last words (a barge-in, as it should): her answer
@@ -99,16 +91,7 @@ describe.each(['firefox', 'webkit'] as const)('the demo village in %s', (name) =
     } else {
       await waitForLine(page, `Edda: ${GUARD_GREETING}`, 'the greeting', 45_000);
     }
-    const loudest = await page.evaluate(() => {
-      const rec = (window as unknown as Oakvale).rec;
-      let best = 0;
-      for (let i = 0; i + 2400 <= rec.length; i += 2400) {
-        let s = 0;
-        for (let k = i; k < i + 2400; k++) s += (rec[k] as number) ** 2;
-        best = Math.max(best, Math.sqrt(s / 2400));
-      }
-      return best;
-    });
+    const loudest = await page.evaluate(loudestInDemoMix, 0);
     expect(loudest).toBeGreaterThan(0.02);
     await page.evaluate(() => {
       const input = document.getElementById('say-input') as HTMLInputElement;

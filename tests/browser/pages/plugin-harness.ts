@@ -6,6 +6,7 @@ import { Howl, Howler } from 'howler';
 import * as Phaser from 'phaser';
 import { MicChunk } from '../../../src/plugin/audio/capture/mic-chunk.ts';
 import { VoiceActivity } from '../../../src/plugin/audio/capture/voice-activity.ts';
+import { Resampler } from '../../../src/plugin/audio/dsp/resampler.ts';
 import { type NpcHandle, type NpcVoiceConfig, NpcVoicePlugin } from '../../../src/plugin/index.ts';
 import { guardNpc } from '../../support/characters.ts';
 import recorderUrl from './recorder.worklet.js?url';
@@ -41,6 +42,11 @@ navigator.mediaDevices.getUserMedia = async (c) => {
   tracks.push(...stream.getTracks());
   return stream;
 };
+
+// Uncaught errors and unhandled rejections, kept by the page itself (WebKit's driver reports none).
+const pageErrors: string[] = [];
+addEventListener('error', (e) => pageErrors.push(String(e.error ?? e.message)));
+addEventListener('unhandledrejection', (e) => pageErrors.push(String(e.reason)));
 
 /** configure()'s settings, plus `testAppCheck`: App Check with tokens the test mints (`window.mintAppCheck`). */
 type HarnessConfig = NpcVoiceConfig & { testAppCheck?: boolean };
@@ -113,6 +119,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const h = {
   game: null as Phaser.Game | null,
   log: [] as Logged[],
+  errors: pageErrors,
   recording: [] as number[],
   recorder: null as AudioWorkletNode | null,
   startFrame: -1,
@@ -177,14 +184,17 @@ const h = {
   /** Plays 16 kHz speech into the conversation as 20 ms chunks in real time (a scripted microphone). */
   async speak(url: string) {
     const buf = await (await fetch(url)).arrayBuffer();
-    const ctx = new OfflineAudioContext(1, 1, 16000);
-    const audio = await ctx.decodeAudioData(buf);
-    const samples = audio.getChannelData(0);
+    // Decoded at 48 kHz and resampled here: WebKit refuses contexts under 22.05 kHz.
+    const audio = await new OfflineAudioContext(1, 1, 48000).decodeAudioData(buf);
+    const resampler = new Resampler(48000, 16000);
+    const samples = Float32Array.from([...resampler.process(audio.getChannelData(0)), ...resampler.flush()]);
     const vad = new VoiceActivity();
     for (let i = 0; i + 320 <= samples.length; i += 320) {
       const chunk = new MicChunk(samples.slice(i, i + 320)).measure();
       vad.classify(chunk);
       h.plugin().conversation?.pushAudio(chunk);
+      // The last loud chunk's arrival, stamped on the audio thread: where voice to voice starts.
+      if (chunk.level > 0.01) h.recorder?.port.postMessage({ type: 'mark', id: 'speechEnd' });
       await sleep(20);
     }
   },
@@ -195,6 +205,12 @@ const h = {
     const end = Math.min(to, h.recording.length);
     for (let i = from; i < end; i++) sum += (h.recording[i] as number) ** 2;
     return end > from ? Math.sqrt(sum / (end - from)) : 0;
+  },
+
+  /** First recording index from `from` whose 10 ms window is louder than `level` (RMS), or -1. */
+  onsetAfter(from: number, level: number, windowFrames: number) {
+    for (let i = from; i + windowFrames <= h.recording.length; i += windowFrames) if (h.rms(i, i + windowFrames) > level) return i;
+    return -1;
   },
 
   mark(): number {
