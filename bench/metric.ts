@@ -1,6 +1,8 @@
 /** One line of `npm run bench -- --json`. */
 export interface Metric {
   metric: string;
+  /** The browser it was measured in, when a suite measures the same figure in several. */
+  browser?: string;
   value: number;
   unit: string;
   /** The same measurement for the reference (DESIGN.md names it), when there is one. */

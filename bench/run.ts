@@ -3,6 +3,7 @@
 // `npm run bench -- --only=audio,plugin` runs the suites with those words in their titles (before the parenthesis).
 import type { Metric, Suite } from './metric.ts';
 import { audioSuite } from './suites/audio.ts';
+import { browsersSuite } from './suites/browsers.ts';
 import { demoSuite } from './suites/demo.ts';
 import { emulatorSuite } from './suites/emulator.ts';
 import { faultsSuite } from './suites/faults.ts';
@@ -10,7 +11,7 @@ import { loopSuite } from './suites/loop.ts';
 import { pluginSuite } from './suites/plugin.ts';
 import { relaySuite } from './suites/relay.ts';
 
-const suites: Suite[] = [audioSuite, emulatorSuite, faultsSuite, relaySuite, demoSuite, pluginSuite, loopSuite];
+const suites: Suite[] = [audioSuite, emulatorSuite, faultsSuite, relaySuite, demoSuite, browsersSuite, pluginSuite, loopSuite];
 const json = process.argv.includes('--json');
 const only = process.argv
   .find((a) => a.startsWith('--only='))
@@ -41,7 +42,12 @@ for (const suite of suites) {
   }
   if (json) {
     for (const m of metrics) {
-      const line: Record<string, unknown> = { metric: m.metric, value: m.value, unit: m.unit };
+      const line: Record<string, unknown> = {
+        metric: m.metric,
+        ...(m.browser ? { browser: m.browser } : {}),
+        value: m.value,
+        unit: m.unit,
+      };
       if (m.reference !== undefined) line.reference = m.reference;
       if (m.ratio !== undefined) line.ratio = m.ratio;
       console.log(JSON.stringify(line));
@@ -50,7 +56,7 @@ for (const suite of suites) {
     console.log(`\n${suite.name}`);
     console.table(
       metrics.map((m) => ({
-        metric: m.metric,
+        metric: m.browser ? `${m.metric} (${m.browser})` : m.metric,
         ours: `${fmt(m.value)} ${m.unit}`,
         reference: m.reference !== undefined ? `${fmt(m.reference)} (${m.against ?? ''})` : '',
         ratio: m.ratio !== undefined ? `${fmt(m.ratio)}×` : '',

@@ -2,12 +2,12 @@ import type { Browser } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AcousticLoop } from '../support/acoustic-loop.ts';
-import type { DemoDriver } from '../support/demo-driver.ts';
 import {
   bargeIn,
   emulatorStats,
   guardReport,
   guardSpeaks,
+  type LoopDemo,
   observed,
   openGuardOnLoop,
   roomVoiceToVoice,
@@ -19,7 +19,7 @@ let server: ViteDevServer;
 let browser: Browser;
 let baseUrl: string;
 let playerWav: string;
-let demo: DemoDriver | null = null;
+let demo: LoopDemo | null = null;
 
 beforeAll(async () => {
   loop = await AcousticLoop.start();
@@ -33,7 +33,7 @@ beforeAll(async () => {
 
 // A page left open would go on hearing and talking in the room: close it whatever happened.
 afterEach(async () => {
-  await demo?.page.close();
+  await demo?.close();
   demo = null;
 });
 
@@ -56,7 +56,7 @@ describe('on a real speaker → microphone loop (PulseAudio, headed Chromium und
     ).toEqual([]);
     expect(after.speechTurns - before.speechTurns, await guardReport(demo)).toBe(0);
     expect(
-      await demo.page.evaluate(
+      await demo.evaluate(
         () =>
           (window as unknown as { oakvale: { scene(): { npcVoice: { microphoneSettings: MediaTrackSettings } } } }).oakvale.scene().npcVoice
             .microphoneSettings.echoCancellation,

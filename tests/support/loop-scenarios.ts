@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright';
 import { Resampler } from '../../src/plugin/audio/dsp/resampler.ts';
 import type { AcousticLoop } from './acoustic-loop.ts';
+import type { TestBrowser } from './browsers.ts';
 import { DemoDriver } from './demo-driver.ts';
 import { FIXTURE_DIR } from './fixtures.ts';
 import { closeSpeech, concat, playerSpeech16k, silence16k } from './speech.ts';
+import { sleep } from './until.ts';
 import { writeWav } from './wav.ts';
 
 /** What a scenario reads back from the page. */
@@ -33,24 +35,96 @@ const LONG_LINES = [
   'I have stood this watch for eleven winters, and I have never once seen the wolves so bold as they have been since the last full moon.',
 ];
 
-/**
- * The demo in headed Chromium on the loop, next to the guard, conversation open (greeting done).
- * Music is off so the only thing coming back into the microphone is the voices.
- */
-export async function openGuardOnLoop(
-  browser: Browser,
-  baseUrl: string,
-  options: { echoCancellation?: boolean; constraints?: MediaTrackConstraints } = {},
-): Promise<DemoDriver> {
-  const demo = await DemoDriver.open(browser, baseUrl, {
+/** The demo on the loop, in whichever browser: what the scenarios need from its page. */
+export interface LoopDemo {
+  /** Runs `fn(arg)` in the page and returns its (JSON-serialisable) result. */
+  evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
+  /** Types `text` into the demo's say box and sends it (Enter). */
+  say(text: string): Promise<void>;
+  /** Leaves the say box (Escape). */
+  leaveSayBox(): Promise<void>;
+  /** The browser's stream in PulseAudio's sink-input list, for recording what it alone plays. */
+  readonly app: RegExp;
+  close(): Promise<void>;
+}
+
+interface GuardOptions {
+  echoCancellation?: boolean;
+  constraints?: MediaTrackConstraints;
+}
+
+/** Settings the demo reads at start: music off, so the only thing coming back into the microphone is the voices. */
+const SETTINGS = JSON.stringify({ musicVolume: 0, echo: 'auto' });
+
+/** The demo in headed Chromium on the loop, next to the guard, conversation open (greeting done). */
+export async function openGuardOnLoop(browser: Browser, baseUrl: string, options: GuardOptions = {}): Promise<LoopDemo> {
+  const driver = await DemoDriver.open(browser, baseUrl, {
     // Small: the loop's Chromium renders WebGL in software, on the same two cores as the audio.
     viewport: { width: 640, height: 400 },
-    initScript: () => localStorage.setItem('oakvale-settings', JSON.stringify({ musicVolume: 0, echo: 'auto' })),
+    initScript: `localStorage.setItem('oakvale-settings', ${JSON.stringify(SETTINGS)})`,
   });
+  const { page } = driver;
+  const demo: LoopDemo = {
+    evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
+    say: async (text) => {
+      await page.fill('#say-input', text);
+      await page.press('#say-input', 'Enter');
+    },
+    leaveSayBox: () => page.press('#say-input', 'Escape'),
+    app: /chromium/i,
+    close: () => page.close(),
+  };
+  await observeGuard(demo, options);
+  await driver.walkToNpc('guard');
+  await limitFrameRate(demo);
+  await page.keyboard.press('e');
+  await guardTalking(demo);
+  return demo;
+}
+
+/**
+ * The same in another browser of the test seam (Firefox: its private PulseAudio room is a loop,
+ * its default sink and source). The conversation is opened through the scene, as the E key does.
+ */
+export async function openGuardOnLoopIn(browser: TestBrowser, baseUrl: string, options: GuardOptions = {}): Promise<LoopDemo> {
+  const settings = await browser.newPage(`${baseUrl}/`, { gesture: false });
+  await settings.evaluate((s) => localStorage.setItem('oakvale-settings', s), SETTINGS);
+  await settings.close();
+  const page = await browser.newPage(`${baseUrl}/`, { gesture: false });
+  await page.waitFor(() => !!document.getElementById('start-button'));
+  await page.click('#start-button');
+  await page.waitFor(() => !!(window as unknown as { oakvale?: { scene(): { player?: unknown } | null } }).oakvale?.scene()?.player);
+  const demo: LoopDemo = {
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    say: (text) =>
+      page.evaluate((t) => {
+        const input = document.getElementById('say-input') as HTMLInputElement;
+        input.focus();
+        input.value = t;
+        input.form?.requestSubmit();
+      }, text),
+    leaveSayBox: () => page.evaluate(() => (document.getElementById('say-input') as HTMLInputElement).blur(), null),
+    app: new RegExp(browser.name, 'i'),
+    close: () => page.close(),
+  };
+  await observeGuard(demo, options);
+  await limitFrameRate(demo);
+  await demo.evaluate(() => {
+    const scene = (
+      window as unknown as { oakvale: { scene(): { handles: Map<string, unknown>; talk(npc: unknown): Promise<unknown> } } }
+    ).oakvale.scene();
+    void scene.talk(scene.handles.get('guard'));
+  }, null);
+  await guardTalking(demo);
+  return demo;
+}
+
+/** Records the plugin's states and echo reports in the page, and gives the guard long lines. */
+async function observeGuard(demo: LoopDemo, options: GuardOptions): Promise<void> {
   const constraints =
     options.constraints ??
     (options.echoCancellation === false ? { echoCancellation: false, noiseSuppression: false, autoGainControl: false } : null);
-  await demo.page.evaluate((c) => {
+  await demo.evaluate((c) => {
     const w = window as unknown as OakvalePage;
     const plugin = w.oakvale.scene().npcVoice;
     if (c) plugin.configure({ microphone: { constraints: c } });
@@ -68,28 +142,32 @@ export async function openGuardOnLoop(
       }),
     );
   }, constraints);
-  await demo.page.evaluate((lines) => {
+  await demo.evaluate((lines) => {
     // Long lines (the demo's are 2–4 s): time for a player to talk over her mid-sentence.
     const w = window as unknown as OakvalePage;
     const plugin = w.oakvale.scene().npcVoice as unknown as { getNpc(id: string): { definition: { sampleLines?: string[] } } };
     plugin.getNpc('guard').definition.sampleLines = lines;
   }, LONG_LINES);
-  await demo.walkToNpc('guard');
-  // Then 20 frames a second: the loop's Chromium renders WebGL in software, on the two cores that
-  // also run the audio, PulseAudio and the emulator (at 60 it starves them).
-  await demo.page.evaluate(() => (window as unknown as OakvalePage).oakvale.game.loop.setFPSLimit(20));
-  await demo.page.keyboard.press('e');
+}
+
+/**
+ * 20 frames a second: the loop's browser renders WebGL in software, on the two cores that also
+ * run the audio, PulseAudio and the emulator (at 60 it starves them).
+ */
+function limitFrameRate(demo: LoopDemo): Promise<void> {
+  return demo.evaluate(() => (window as unknown as OakvalePage).oakvale.game.loop.setFPSLimit(20), null);
+}
+
+/** Waits out the greeting, watching what the echo guard lets through meanwhile. */
+async function guardTalking(demo: LoopDemo): Promise<void> {
   await waitForState(demo, 'speaking', 20_000);
-  await demo.page
-    .waitForFunction(
-      () =>
-        !!(window as unknown as { oakvale: { scene(): { npcVoice: { active?: { uplink?: unknown } } } } }).oakvale.scene().npcVoice.active
-          ?.uplink,
-      undefined,
-      { polling: 100, timeout: 15_000 },
-    )
-    .catch(() => {}); // no guard (no microphone): nothing to watch; the scenario tells the rest
-  await demo.page.evaluate(() => {
+  const deadline = Date.now() + 15_000;
+  const hasUplink = () =>
+    !!(window as unknown as { oakvale: { scene(): { npcVoice: { active?: { uplink?: unknown } } } } }).oakvale.scene().npcVoice.active
+      ?.uplink;
+  // No guard (no microphone): nothing to watch; the scenario tells the rest.
+  while (!(await demo.evaluate(hasUplink, null)) && Date.now() < deadline) await sleep(100);
+  await demo.evaluate(() => {
     // Watch what the guard lets through: a loud chunk sent while she is audible is echo or the player.
     type Chunk = { samples: Float32Array };
     type Guard = {
@@ -120,22 +198,21 @@ export async function openGuardOnLoop(
           w.observed.loudSent.push([Date.now(), db(mic.samples), db(ref), `${guard.state}${guard.npcAudible ? '' : ' (not audible)'}`]);
         send(chunk);
       });
-  });
+  }, null);
   await waitForState(demo, 'listening', 30_000);
-  return demo;
 }
 
-export function observed(demo: DemoDriver): Promise<Observed> {
-  return demo.page.evaluate(() => (window as unknown as OakvalePage).observed);
+export function observed(demo: LoopDemo): Promise<Observed> {
+  return demo.evaluate(() => (window as unknown as OakvalePage).observed, null);
 }
 
 /**
  * What to print when she was interrupted: what the guard let through loud, when it asked her to
  * pause (and how late the frame was), and its counters.
  */
-export async function guardReport(demo: DemoDriver): Promise<string> {
+export async function guardReport(demo: LoopDemo): Promise<string> {
   const seen = await observed(demo);
-  const status = await demo.page.evaluate(() => {
+  const status = await demo.evaluate(() => {
     const s = (window as unknown as { oakvale: { scene(): { npcVoice: { echoStatus: object | null } } } }).oakvale.scene().npcVoice
       .echoStatus;
     return s && { ...s, estimate: undefined };
@@ -143,26 +220,25 @@ export async function guardReport(demo: DemoDriver): Promise<string> {
   return `let through loud: ${JSON.stringify(seen.loudSent)}; asked her to pause (time, unread chunks): ${JSON.stringify(seen.probes)}; guard: ${JSON.stringify(status)}`;
 }
 
-export async function waitForState(demo: DemoDriver, state: string, timeoutMs = 20_000, since = 0): Promise<number> {
+export async function waitForState(demo: LoopDemo, state: string, timeoutMs = 20_000, since = 0): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const s = (await observed(demo)).states.find((x) => x.state === state && x.t >= since);
     if (s) return s.t;
-    await demo.page.waitForTimeout(50);
+    await sleep(50);
   }
   throw new Error(`timed out waiting for ${state}; states: ${(await observed(demo)).states.map((s) => s.state).join(' → ')}`);
 }
 
 /** Asks the guard for `n` lines in turn (typed, so nobody speaks in the room), each heard to the end. */
-export async function guardSpeaks(demo: DemoDriver, n: number): Promise<void> {
+export async function guardSpeaks(demo: LoopDemo, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     const since = Date.now();
-    await demo.page.fill('#say-input', 'Tell me more.');
-    await demo.page.press('#say-input', 'Enter');
+    await demo.say('Tell me more.');
     await waitForState(demo, 'speaking', 20_000, since);
     await waitForState(demo, 'listening', 30_000, since);
   }
-  await demo.page.press('#say-input', 'Escape');
+  await demo.leaveSayBox();
 }
 
 /** Emulator counters from the dev server. */
@@ -250,13 +326,12 @@ export async function writePlayerWav(): Promise<string> {
  * Returns the time from the player's speech onset to the guard's silence at the speakers (ms),
  * once the player's turn has been answered. Throws if she was not interrupted.
  */
-export async function bargeIn(loop: AcousticLoop, demo: DemoDriver, wav: string, afterMs = 300): Promise<number> {
+export async function bargeIn(loop: AcousticLoop, demo: LoopDemo, wav: string, afterMs = 300): Promise<number> {
   const since = Date.now();
-  const rec = await loop.recordRoomAndApp(/chromium/i);
-  await demo.page.fill('#say-input', 'Tell me more.');
-  await demo.page.press('#say-input', 'Enter');
+  const rec = await loop.recordRoomAndApp(demo.app);
+  await demo.say('Tell me more.');
   await waitForState(demo, 'speaking', 20_000, since);
-  await demo.page.waitForTimeout(afterMs);
+  await sleep(afterMs);
   const { done } = loop.play(wav);
   await waitForState(demo, 'interrupted', 10_000, since);
   await done;
@@ -275,9 +350,9 @@ export async function bargeIn(loop: AcousticLoop, demo: DemoDriver, wav: string,
  * The player says `wav` in the room while the guard listens. Returns the time from the end of the
  * player's speech to the guard's first sample at the speakers (ms), measured on the recordings.
  */
-export async function roomVoiceToVoice(loop: AcousticLoop, demo: DemoDriver, wav: string): Promise<number> {
+export async function roomVoiceToVoice(loop: AcousticLoop, demo: LoopDemo, wav: string): Promise<number> {
   const since = Date.now();
-  const rec = await loop.recordRoomAndApp(/chromium/i);
+  const rec = await loop.recordRoomAndApp(demo.app);
   const { done } = loop.play(wav);
   await done;
   const replied = await waitForState(demo, 'speaking', 20_000, since);
