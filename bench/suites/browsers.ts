@@ -83,7 +83,7 @@ export const browsersSuite: Suite = {
     try {
       for (const name of BROWSERS) {
         const sorted = (await turnsIn(name, baseUrl, fixtures.urls.question16k)).sort((a, b) => a - b);
-        const unit = `ms (${sorted.length} turns, the emulator's 500 ms silence window included)`;
+        const unit = `ms (${sorted.length} turns, ${sorted[0]?.toFixed(0)}–${sorted.at(-1)?.toFixed(0)} ms; the emulator's 500 ms silence window included)`;
         metrics.push(
           { metric: 'voice_to_voice_ms_p50', browser: name, value: percentile(sorted, 0.5), unit, target: '≤ 700 ms (emulator)' },
           { metric: 'voice_to_voice_ms_p90', browser: name, value: percentile(sorted, 0.9), unit },
