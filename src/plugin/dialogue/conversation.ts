@@ -271,11 +271,13 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
 
   private onAudio(samples: Float32Array): void {
     if (!this.isLive()) return;
-    if (!this.audioThisTurn) {
-      this.audioThisTurn = true;
-      this.voiceEnded = false;
-      this.subtitles.reset();
-    }
+    if (this.turnDone && this.audioThisTurn) {
+      // A new turn while the last plays on (spoken over, or a tool's follow-up): that line ends here.
+      this.finishNpcLine();
+      this.subtitles.nextLine(this.voice.writtenFrames);
+    } else if (!this.audioThisTurn) this.subtitles.reset();
+    this.audioThisTurn = true;
+    this.voiceEnded = false;
     this.chunkStart = this.voice.writtenFrames;
     this.voice.enqueue(samples);
     if (this.machine.state !== 'speaking') this.machine.tryGo('speaking');
@@ -302,11 +304,9 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
       this.playerPartial = '';
       return;
     }
-    if (this.typed.some((t) => t.startsWith((this.playerPartial + text).trim().toLowerCase()))) {
-      this.playerPartial += text;
-      return;
-    }
+    const partOfTyped = this.typed.some((t) => t.startsWith((this.playerPartial + text).trim().toLowerCase()));
     this.playerPartial += text;
+    if (partOfTyped) return;
     const line = this.playerPartial.trim();
     this.emit('transcript', { speaker: 'player', text: line, final: finished });
     if (finished) {
