@@ -5,6 +5,7 @@ import type { Browser as PuppeteerBrowser, Page as PuppeteerPage } from 'puppete
 import type { WebDriver } from 'selenium-webdriver';
 import { AcousticLoop } from './acoustic-loop.ts';
 import { launchTestBrowser } from './chromium.ts';
+import { readWav } from './wav.ts';
 
 /**
  * One small seam over the three engines the tests drive, so a test body runs in each
@@ -195,7 +196,7 @@ async function launchFirefox(room: AcousticLoop, options: LaunchOptions): Promis
   // as Chromium's fake device starts its file at each capture.
   const wav = options.microphoneWav;
   const once = wav && options.noLoop ? playOnCapture(room, wav) : undefined;
-  const player = wav && !options.noLoop ? loopWav(room, wav, true) : once;
+  const player = wav && !options.noLoop ? loopWav(room, wav) : once;
   return {
     name: 'firefox',
     async newPage(url) {
@@ -227,21 +228,27 @@ function puppeteerPage(page: PuppeteerPage, errors: string[]): TestPage {
   };
 }
 
-/** Plays `wav` into the room's speakers (its microphone hears them), over and over when `loop`. */
-function loopWav(room: AcousticLoop, wav: string, loop: boolean): { stop(): void } {
-  let child: ChildProcess | undefined;
+/**
+ * Plays `wav` into the room's speakers (its microphone hears them) over and over without a seam:
+ * its samples are written again and again into one `pacat` stream, paced by the pipe (restarting
+ * `paplay` at each end left gaps).
+ */
+function loopWav(room: AcousticLoop, wav: string): { stop(): void } {
+  const { samples, sampleRate } = readWav(wav);
+  const bytes = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+  const args = ['--raw', '--format=float32le', `--rate=${sampleRate}`, '--channels=1', '-d', 'room_speakers', '--latency-msec=200'];
+  const child = spawn('pacat', args, { env: room.env, stdio: ['pipe', 'ignore', 'ignore'] });
   let stopped = false;
-  const next = () => {
-    if (stopped) return;
-    // A 200 ms buffer: at 20 ms paplay underran under load and the microphone heard the speech slip.
-    child = spawn('paplay', ['-d', 'room_speakers', '--latency-msec=200', wav], { env: room.env, stdio: 'ignore' });
-    if (loop) child.once('exit', next);
+  const feed = () => {
+    while (!stopped && child.stdin.write(bytes)) {}
   };
-  next();
+  child.stdin.on('drain', feed);
+  child.stdin.on('error', () => {}); // pacat gone (stopped): nothing left to feed
+  feed();
   return {
     stop() {
       stopped = true;
-      child?.kill('SIGTERM');
+      child.kill('SIGTERM');
     },
   };
 }

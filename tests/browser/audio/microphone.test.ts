@@ -1,7 +1,6 @@
-import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Resampler } from '../../../src/plugin/audio/dsp/resampler.ts';
-import { launchTestBrowser } from '../../support/chromium.ts';
+import { type BrowserName, launch, type TestBrowser, type TestPage } from '../../support/browsers.ts';
 import { alignedCorrelation, dominantFrequency, rms, windowedCorrelations } from '../../support/signal.ts';
 import { readWav } from '../../support/wav.ts';
 
@@ -9,19 +8,22 @@ const baseUrl = inject('baseUrl');
 const fixtures = inject('fixtures');
 const transports = ['shared', 'message'] as const;
 
-async function openHarness(browser: Browser, transport: (typeof transports)[number]): Promise<Page> {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e));
-  await page.goto(`${baseUrl}/tests/browser/pages/audio.html${transport === 'message' ? '?coi=0' : ''}`);
-  await page.waitForFunction(() => 'harness' in window);
+async function openHarness(browser: TestBrowser, transport: (typeof transports)[number]): Promise<TestPage> {
+  const page = await browser.newPage(`${baseUrl}/tests/browser/pages/audio.html${transport === 'message' ? '?coi=0' : ''}`);
+  await page.waitFor(() => 'harness' in window);
   expect(await page.evaluate(() => window.harness.isolated())).toBe(transport === 'shared');
   return page;
 }
 
-describe('Microphone clip with a fake 440 Hz microphone', () => {
-  let browser: Browser;
+// Chromium hears the WAV through its fake device; Firefox through a PulseAudio source the WAV is
+// played into (its own fake device is a fixed tone). WebKitGTK is not here: MiniBrowser under
+// WebKitWebDriver offers no microphone to feed (only mock capture devices with their own beeps).
+const micBrowsers: readonly BrowserName[] = ['chromium', 'firefox'];
+
+describe.each(micBrowsers)('Microphone clip with a 440 Hz microphone (%s)', (browserName) => {
+  let browser: TestBrowser;
   beforeAll(async () => {
-    browser = await launchTestBrowser({ microphoneWav: fixtures.tone });
+    browser = await launch(browserName, { microphoneWav: fixtures.tone });
   });
   afterAll(async () => browser?.close());
 
@@ -66,14 +68,14 @@ describe('Microphone clip with a fake 440 Hz microphone', () => {
   }
 });
 
-describe('Microphone clip with a fake microphone speaking', () => {
-  let browser: Browser;
+describe.each(micBrowsers)('Microphone clip with a microphone speaking (%s)', (browserName) => {
+  let browser: TestBrowser;
   let reference: Float32Array;
   beforeAll(async () => {
     // Played once per capture from its start (its padding keeps the head and tail silent; the head
     // is long enough for the capture to settle — with 0.5 s its first 0.7 s of speech came out
     // garbled in 1 run in 5).
-    browser = await launchTestBrowser({ microphoneWav: fixtures.speech, noLoop: true });
+    browser = await launch(browserName, { microphoneWav: fixtures.speech, noLoop: true });
     const wav = readWav(fixtures.speech);
     reference = new Resampler(wav.sampleRate, 16000).process(wav.samples);
   });

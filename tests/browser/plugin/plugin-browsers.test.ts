@@ -3,7 +3,7 @@
 // player's speech is scripted into the conversation (the harness's speak()): WebKit has no
 // microphone here, and Firefox's is proven by the demo's test.
 import { afterAll, describe, expect, it } from 'vitest';
-import { browserPool, type TestPage } from '../../support/browsers.ts';
+import { browserPool, type TestPage, transportsOf } from '../../support/browsers.ts';
 import { baseUrl, fixtures, type Logged, npcLines } from './plugin-page.ts';
 
 const pool = browserPool();
@@ -12,12 +12,17 @@ afterAll(() => pool.closeAll());
 const GREETING = 'Halt! Who goes there?';
 const ANSWER = 'The gate stays shut after dark.';
 
-describe.each(['firefox', 'webkit'] as const)('NpcVoicePlugin in a Phaser 4 scene in %s', (browserName) => {
+// On each transport the browser allows: Firefox's page served without COOP/COEP (`?coi=0`) has no
+// SharedArrayBuffer and takes the message path; WebKitGTK has none either way.
+const runs = (['firefox', 'webkit'] as const).flatMap((b) => transportsOf(b).map((t) => [b, t] as const));
+
+describe.each(runs)('NpcVoicePlugin in a Phaser 4 scene in %s (%s path)', (browserName, transport) => {
   /** Opens the harness page and boots the game with `config`; the page, and its context's rate. */
   async function open(config: Record<string, unknown>, options: { longGreeting?: boolean } = {}) {
     const browser = await pool.use(browserName);
-    const page = await browser.newPage(`${baseUrl}/tests/browser/pages/plugin.html`);
+    const page = await browser.newPage(`${baseUrl}/tests/browser/pages/plugin.html${transport === 'message' ? '?coi=0' : ''}`);
     await page.waitFor(() => 'h' in window);
+    expect(await page.evaluate(() => typeof SharedArrayBuffer === 'function' && crossOriginIsolated, null)).toBe(transport === 'shared');
     const { sampleRate } = await page.evaluate(([c, o]) => window.h.boot(c, o), [config, options] as const);
     return { page, rate: sampleRate };
   }
@@ -38,6 +43,7 @@ describe.each(['firefox', 'webkit'] as const)('NpcVoicePlugin in a Phaser 4 scen
   it('greets, hears a spoken question, answers audibly in the game’s mix, with subtitles in playback order', async () => {
     const { page, rate } = await open({ microphone: false });
     await page.evaluate(() => window.h.talk(), null);
+    expect(await page.evaluate(() => window.h.plugin().voiceStats?.transport, null)).toBe(transport);
     await waitForLog(page, (l) => npcLines(l).length >= 1 && l.at(-1)?.data.state !== 'speaking');
     await page.evaluate((url) => window.h.speak(url), fixtures.urls.question16k);
     const log = await waitForLog(page, (l) => npcLines(l).length >= 2 && l.at(-1)?.data.state !== 'speaking');
