@@ -67,6 +67,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   private chunkStart = 0;
   private npcText = '';
   private turnDone = false;
+  private turnEnded = false; // the service said turnComplete (a reconnect only assumes the turn is done)
   private audioThisTurn = false;
   /** The voice was told this turn's audio is complete (it plays out a tail shorter than its prebuffer). */
   private voiceEnded = false;
@@ -271,7 +272,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
 
   private onAudio(samples: Float32Array): void {
     if (!this.isLive()) return;
-    if (this.turnDone && this.audioThisTurn) {
+    if (this.turnEnded && this.audioThisTurn) {
       // A new turn while the last plays on (spoken over, or a tool's follow-up): that line ends here.
       this.finishNpcLine();
       this.subtitles.nextLine(this.voice.writtenFrames);
@@ -286,7 +287,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   private onTurnComplete(): void {
     // The service may omit generationComplete: the turn's audio is complete either way.
     if (this.audioThisTurn) this.endVoice();
-    this.turnDone = true;
+    this.turnDone = this.turnEnded = true;
     this.subtitles.finish();
     this.greeting = false;
     if (!this.audioThisTurn && this.machine.state === 'thinking' && this.actions.pendingCount === 0) {
@@ -359,7 +360,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     }
     this.npcText = '';
     this.audioThisTurn = false;
-    this.turnDone = false;
+    this.turnDone = this.turnEnded = false;
   }
 
   /** Shows "the player is speaking" from the chunks' voice marks (the service decides the turns). */
