@@ -67,7 +67,6 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   private chunkStart = 0;
   private npcText = '';
   private turnDone = false;
-  private turnEnded = false; // the service said turnComplete (a reconnect only assumes the turn is done)
   private audioThisTurn = false;
   /** The voice was told this turn's audio is complete (it plays out a tail shorter than its prebuffer). */
   private voiceEnded = false;
@@ -272,13 +271,11 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
 
   private onAudio(samples: Float32Array): void {
     if (!this.isLive()) return;
-    if (this.turnEnded && this.audioThisTurn) {
-      // A new turn while the last plays on (spoken over, or a tool's follow-up): that line ends here.
-      this.finishNpcLine();
-      this.subtitles.nextLine(this.voice.writtenFrames);
-    } else if (!this.audioThisTurn) this.subtitles.reset();
-    this.audioThisTurn = true;
-    this.voiceEnded = false;
+    if (!this.audioThisTurn) {
+      this.audioThisTurn = true;
+      this.voiceEnded = false;
+      this.subtitles.reset();
+    }
     this.chunkStart = this.voice.writtenFrames;
     this.voice.enqueue(samples);
     if (this.machine.state !== 'speaking') this.machine.tryGo('speaking');
@@ -287,7 +284,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   private onTurnComplete(): void {
     // The service may omit generationComplete: the turn's audio is complete either way.
     if (this.audioThisTurn) this.endVoice();
-    this.turnDone = this.turnEnded = true;
+    this.turnDone = true;
     this.subtitles.finish();
     this.greeting = false;
     if (!this.audioThisTurn && this.machine.state === 'thinking' && this.actions.pendingCount === 0) {
@@ -305,9 +302,11 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
       this.playerPartial = '';
       return;
     }
-    const partOfTyped = this.typed.some((t) => t.startsWith((this.playerPartial + text).trim().toLowerCase()));
+    if (this.typed.some((t) => t.startsWith((this.playerPartial + text).trim().toLowerCase()))) {
+      this.playerPartial += text;
+      return;
+    }
     this.playerPartial += text;
-    if (partOfTyped) return;
     const line = this.playerPartial.trim();
     this.emit('transcript', { speaker: 'player', text: line, final: finished });
     if (finished) {
@@ -360,7 +359,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     }
     this.npcText = '';
     this.audioThisTurn = false;
-    this.turnDone = this.turnEnded = false;
+    this.turnDone = false;
   }
 
   /** Shows "the player is speaking" from the chunks' voice marks (the service decides the turns). */

@@ -4,8 +4,7 @@
  * there. Text that arrives ahead of its audio waits; text that arrives late shows at once.
  */
 export class SubtitleTrack {
-  /** Transcription pieces in stream order; `line` marks where the next line begins. */
-  private readonly pieces: { text: string; at: number; line: boolean }[] = [];
+  private readonly pieces: { text: string; at: number }[] = [];
   private shown = 0; // pieces revealed
   private text = '';
   private complete = false;
@@ -13,16 +12,7 @@ export class SubtitleTrack {
 
   /** Adds transcription `text` heard from stream position `at` (voice frames). */
   push(text: string, at: number): void {
-    this.pieces.push({ text, at, line: false });
-  }
-
-  /**
-   * The next line begins at stream position `at`, after what is queued: the current one becomes
-   * final when playback gets there, and later pieces make the new one.
-   */
-  nextLine(at: number): void {
-    this.pieces.push({ text: '', at, line: true });
-    this.complete = false;
+    this.pieces.push({ text, at });
   }
 
   /** The model finished its turn: once everything is shown, the subtitle is final. */
@@ -37,16 +27,8 @@ export class SubtitleTrack {
   update(position: number): { text: string; final: boolean } | null {
     let changed = false;
     while (this.shown < this.pieces.length && (this.pieces[this.shown] as { at: number }).at <= position) {
-      const piece = this.pieces[this.shown] as { text: string; line: boolean };
+      this.text += (this.pieces[this.shown] as { text: string }).text;
       this.shown++;
-      if (piece.line) {
-        const ended = this.finalSent ? '' : this.text;
-        this.text = '';
-        this.finalSent = false;
-        if (ended) return { text: ended, final: true }; // the new line's pieces show from the next update
-        continue;
-      }
-      this.text += piece.text;
       changed = true;
     }
     const final = this.complete && this.shown === this.pieces.length;
@@ -60,6 +42,11 @@ export class SubtitleTrack {
   /** Everything revealed so far in this utterance. */
   get revealed(): string {
     return this.text;
+  }
+
+  /** All text received for this utterance, shown or not. */
+  get heard(): string {
+    return this.pieces.map((p) => p.text).join('');
   }
 
   /** Starts a new utterance (after a turn, or on interruption: what was not heard is dropped). */

@@ -110,35 +110,6 @@ describe('Conversation', () => {
     expect(subs.at(-1)).toEqual({ text: 'The gate is shut.', final: true });
   });
 
-  it('a turn that starts while the last still plays gets its own subtitle and line; the last plays out', async () => {
-    const { live, voice, talk } = setup({ greet: false });
-    const subs: { text: string; final: boolean }[] = [];
-    const npcLines: string[] = [];
-    talk.on('subtitle', (s) => subs.push(s));
-    talk.on('transcript', (t) => t.speaker === 'npc' && t.final && npcLines.push(t.text));
-    await talk.start();
-    live.fire('audio', { samples: new Float32Array(4800) }); // frames 0..4800
-    live.fire('outputTranscript', { text: 'Halt! Who goes there?' });
-    live.fire('turnComplete', {});
-    voice.play(2400);
-    talk.update();
-    // The player spoke over its tail; the service, its turn already complete, answers.
-    live.fire('audio', { samples: new Float32Array(4800) }); // frames 4800..9600
-    live.fire('outputTranscript', { text: 'The gate stays shut after dark.' });
-    live.fire('turnComplete', {});
-    expect(npcLines).toEqual(['Halt! Who goes there?']);
-    expect(voice.cleared).toBe(0); // the rest of the first line still plays
-    talk.update();
-    expect(subs.at(-1)).toEqual({ text: 'Halt! Who goes there?', final: true }); // the answer waits for its audio
-    voice.play();
-    talk.update();
-    talk.update();
-    expect(subs.filter((s) => s.final).map((s) => s.text)).toEqual(['Halt! Who goes there?', 'The gate stays shut after dark.']);
-    expect(subs.every((s) => !s.text.includes('?The'))).toBe(true);
-    expect(npcLines).toEqual(['Halt! Who goes there?', 'The gate stays shut after dark.']);
-    expect(talk.state).toBe('listening');
-  });
-
   it('an interruption silences the voice at once and keeps only what was heard', async () => {
     const { live, voice, talk } = setup({ greet: false });
     const npcLines: string[] = [];

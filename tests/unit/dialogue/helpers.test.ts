@@ -75,19 +75,6 @@ describe('SilentVoice', () => {
 });
 
 describe('SubtitleTrack', () => {
-  it('a next line waits for playback to reach it; the last one becomes final there, whole', () => {
-    const t = new SubtitleTrack();
-    t.push('Halt! ', 0);
-    t.push('Who goes there?', 2400);
-    t.nextLine(4800);
-    t.push('The gate.', 4800);
-    t.finish();
-    expect(t.update(0)).toEqual({ text: 'Halt! ', final: false });
-    expect(t.update(4800)).toEqual({ text: 'Halt! Who goes there?', final: true });
-    expect(t.update(4800)).toEqual({ text: 'The gate.', final: true });
-    expect(t.update(9600)).toBeNull();
-  });
-
   it('shows pieces once playback reaches them and becomes final when the turn is done', () => {
     const t = new SubtitleTrack();
     t.push('Hello ', 0);
