@@ -3,6 +3,8 @@ export interface Metric {
   metric: string;
   /** The browser it was measured in, when a suite measures the same figure in several. */
   browser?: string;
+  /** The simulated room it was measured in (tests/support/rooms.ts), for the acoustic loop. */
+  room?: string;
   value: number;
   unit: string;
   /** The same measurement for the reference (DESIGN.md names it), when there is one. */

@@ -1,6 +1,7 @@
 // `npm run bench` — every benchmark in one run, side by side with its reference.
 // `npm run bench -- --json` prints one JSON object per metric per line instead of a table.
 // `npm run bench -- --only=audio,plugin` runs the suites with those words in their titles (before the parenthesis).
+// `npm run bench -- --only=loop --rooms=living,living-busy` measures the acoustic loop in those rooms only.
 import type { Metric, Suite } from './metric.ts';
 import { audioSuite } from './suites/audio.ts';
 import { browsersSuite } from './suites/browsers.ts';
@@ -45,6 +46,7 @@ for (const suite of suites) {
       const line: Record<string, unknown> = {
         metric: m.metric,
         ...(m.browser ? { browser: m.browser } : {}),
+        ...(m.room ? { room: m.room } : {}),
         value: m.value,
         unit: m.unit,
       };
@@ -56,7 +58,7 @@ for (const suite of suites) {
     console.log(`\n${suite.name}`);
     console.table(
       metrics.map((m) => ({
-        metric: m.browser ? `${m.metric} (${m.browser})` : m.metric,
+        metric: m.browser || m.room ? `${m.metric} (${[m.browser, m.room].filter(Boolean).join(', ')})` : m.metric,
         ours: `${fmt(m.value)} ${m.unit}`,
         reference: m.reference !== undefined ? `${fmt(m.reference)} (${m.against ?? ''})` : '',
         ratio: m.ratio !== undefined ? `${fmt(m.ratio)}×` : '',

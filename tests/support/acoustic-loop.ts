@@ -4,15 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright';
 import { BASE_FLAGS, findChromium } from './chromium.ts';
+import { ROOMS, type Room, RoomProcesses } from './rooms.ts';
 import { readWav } from './wav.ts';
 
 const SINK = 'room_speakers';
+/** In a room, the sink the microphone hears: the room's chain and its noise play into it. */
+const AIR = 'room_air';
 const MIC = 'room_mic';
 const TOOLS = ['pulseaudio', 'pactl', 'paplay', 'parecord', 'Xvfb'] as const;
 
-/** Why the loop cannot be built here, or null when it can. */
-export function loopUnavailable(): string | null {
-  const missing = TOOLS.filter((t) => {
+/** Why the loop (in `room`) cannot be built here, or null when it can. */
+export function loopUnavailable(room: Room = ROOMS.dry): string | null {
+  const tools: string[] = [...TOOLS];
+  if (room.effects) tools.push('sox', 'parec', 'pacat');
+  if (room.busy) tools.push('stress-ng');
+  const missing = tools.filter((t) => {
     try {
       execFileSync('sh', ['-c', `command -v ${t}`], { stdio: 'ignore' });
       return false;
@@ -20,7 +26,9 @@ export function loopUnavailable(): string | null {
       return true;
     }
   });
-  return missing.length ? `missing ${missing.join(', ')} (Debian: apt-get install -y pulseaudio pulseaudio-utils xvfb)` : null;
+  return missing.length
+    ? `missing ${missing.join(', ')} (Debian: apt-get install -y pulseaudio pulseaudio-utils xvfb sox stress-ng)`
+    : null;
 }
 
 /**
@@ -34,15 +42,32 @@ export class AcousticLoop {
     private readonly dir: string,
     private readonly xvfb: ChildProcess,
     readonly display: string,
+    /** The room between the speakers and the microphone. */
+    readonly room: Room,
+    private readonly roomProcesses: RoomProcesses,
   ) {}
+
+  /** The speakers' sink (what the browser plays into) and the microphone's source, by PulseAudio name. */
+  static readonly devices = { speakers: SINK, air: AIR, microphone: MIC } as const;
+
+  /** Holds the room's noise (the microphone hears the room without it) or lets it go on. */
+  holdNoise(hold: boolean): void {
+    this.roomProcesses.holdNoise(hold);
+  }
+
+  /** Runs pactl on the loop's daemon; returns what it prints. */
+  pactl(...args: string[]): string {
+    return execFileSync('pactl', args, { env: this.env, encoding: 'utf8' });
+  }
 
   /** Environment for processes that should use the loop (Chromium, paplay, parecord). */
   get env(): NodeJS.ProcessEnv {
     return { ...process.env, PULSE_SERVER: `unix:${this.dir}/pulse/native`, XDG_RUNTIME_DIR: this.dir, DISPLAY: this.display };
   }
 
-  static async start(): Promise<AcousticLoop> {
-    const why = loopUnavailable();
+  /** Builds the loop, with `room` between the speakers and the microphone (the wire by default). */
+  static async start(room: Room = ROOMS.dry): Promise<AcousticLoop> {
+    const why = loopUnavailable(room);
     if (why) throw new Error(`The acoustic loop cannot be built: ${why}`);
     const dir = mkdtempSync(join(tmpdir(), 'npc-voice-loop-'));
     const env = { ...process.env, XDG_RUNTIME_DIR: dir };
@@ -61,14 +86,20 @@ export class AcousticLoop {
     const pactl = (...args: string[]) =>
       execFileSync('pactl', args, { env: { ...env, PULSE_SERVER: `unix:${dir}/pulse/native` }, encoding: 'utf8' });
     await waitFor(() => existsSync(join(dir, 'pulse/native')), 'the PulseAudio socket');
-    pactl('load-module', 'module-remap-source', `master=${SINK}.monitor`, `source_name=${MIC}`);
+    if (room.effects) pactl('load-module', 'module-null-sink', `sink_name=${AIR}`, 'rate=48000');
+    const heard = room.effects ? AIR : SINK;
+    pactl('load-module', 'module-remap-source', `master=${heard}.monitor`, `source_name=${MIC}`);
     pactl('set-default-sink', SINK);
     pactl('set-default-source', MIC);
     let n = 90;
     while (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) n++;
     const xvfb = spawn('Xvfb', [`:${n}`, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
     await waitFor(() => existsSync(`/tmp/.X11-unix/X${n}`), 'the Xvfb display');
-    return new AcousticLoop(dir, xvfb, `:${n}`);
+    const processes = RoomProcesses.start(room, { ...env, PULSE_SERVER: `unix:${dir}/pulse/native` }, SINK, AIR);
+    // The room's chain (and noise) are streams into its air: wait until they play.
+    const streams = (room.effects ? 1 : 0) + (room.noiseDb !== null ? 1 : 0);
+    await waitFor(() => pactl('list', 'short', 'sink-inputs').trim().split('\n').filter(Boolean).length >= streams, 'the room’s streams');
+    return new AcousticLoop(dir, xvfb, `:${n}`, room, processes);
   }
 
   /** Headed Chromium playing to the loop's speakers and hearing its microphone. */
@@ -130,6 +161,7 @@ export class AcousticLoop {
    * folder before it has gone races it (ENOTEMPTY).
    */
   async stop(): Promise<void> {
+    await this.roomProcesses.stop();
     const xvfbGone =
       this.xvfb.exitCode !== null || this.xvfb.signalCode !== null
         ? Promise.resolve()

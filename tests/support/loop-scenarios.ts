@@ -18,6 +18,8 @@ export interface Observed {
   echo: { state: string; echo: boolean; returnLossDb: number; holding: boolean; echoCancellation: boolean | null }[];
   /** Each time the guard asked her to pause: [time, microphone chunks captured before she did and not yet read]. */
   probes: [number, number][];
+  /** Mean squares over 20 ms chunks: what she played and the microphone heard while she spoke, and the microphone while she did not. */
+  levels: { voiceRef: number; voiceMic: number; voiceChunks: number; quietMic: number; quietChunks: number };
 }
 
 interface OakvalePage {
@@ -53,8 +55,8 @@ interface GuardOptions {
   constraints?: MediaTrackConstraints;
 }
 
-/** Settings the demo reads at start: music off, so the only thing coming back into the microphone is the voices. */
-const SETTINGS = JSON.stringify({ musicVolume: 0, echo: 'auto' });
+/** Settings the demo reads at start: the music plays (its echo must be neither her voice nor the player's). */
+const SETTINGS = JSON.stringify({ echo: 'auto' });
 
 /** The demo in headed Chromium on the loop, next to the guard, conversation open (greeting done). */
 export async function openGuardOnLoop(browser: Browser, baseUrl: string, options: GuardOptions = {}): Promise<LoopDemo> {
@@ -74,11 +76,17 @@ export async function openGuardOnLoop(browser: Browser, baseUrl: string, options
     app: /chromium/i,
     close: () => page.close(),
   };
-  await observeGuard(demo, options);
-  await driver.walkToNpc('guard');
-  await limitFrameRate(demo);
-  await page.keyboard.press('e');
-  await guardTalking(demo);
+  // A page left open would go on talking in the room: close it if she never got through her greeting.
+  try {
+    await observeGuard(demo, options);
+    await driver.walkToNpc('guard');
+    await limitFrameRate(demo);
+    await page.keyboard.press('e');
+    await guardTalking(demo);
+  } catch (e) {
+    await demo.close();
+    throw e;
+  }
   return demo;
 }
 
@@ -107,15 +115,20 @@ export async function openGuardOnLoopIn(browser: TestBrowser, baseUrl: string, o
     app: new RegExp(browser.name, 'i'),
     close: () => page.close(),
   };
-  await observeGuard(demo, options);
-  await limitFrameRate(demo);
-  await demo.evaluate(() => {
-    const scene = (
-      window as unknown as { oakvale: { scene(): { handles: Map<string, unknown>; talk(npc: unknown): Promise<unknown> } } }
-    ).oakvale.scene();
-    void scene.talk(scene.handles.get('guard'));
-  }, null);
-  await guardTalking(demo);
+  try {
+    await observeGuard(demo, options);
+    await limitFrameRate(demo);
+    await demo.evaluate(() => {
+      const scene = (
+        window as unknown as { oakvale: { scene(): { handles: Map<string, unknown>; talk(npc: unknown): Promise<unknown> } } }
+      ).oakvale.scene();
+      void scene.talk(scene.handles.get('guard'));
+    }, null);
+    await guardTalking(demo);
+  } catch (e) {
+    await demo.close();
+    throw e;
+  }
   return demo;
 }
 
@@ -128,7 +141,13 @@ async function observeGuard(demo: LoopDemo, options: GuardOptions): Promise<void
     const w = window as unknown as OakvalePage;
     const plugin = w.oakvale.scene().npcVoice;
     if (c) plugin.configure({ microphone: { constraints: c } });
-    w.observed = { states: [], echo: [], loudSent: [], probes: [] };
+    w.observed = {
+      states: [],
+      echo: [],
+      loudSent: [],
+      probes: [],
+      levels: { voiceRef: 0, voiceMic: 0, voiceChunks: 0, quietMic: 0, quietChunks: 0 },
+    };
     plugin.on('state', (e) => w.observed.states.push({ t: Date.now(), state: e.state as string }));
     // Only the figures: the event also carries the NPC (and through it the whole game), which
     // Playwright would walk on every poll, freezing the page for seconds.
@@ -142,6 +161,7 @@ async function observeGuard(demo: LoopDemo, options: GuardOptions): Promise<void
       }),
     );
   }, constraints);
+  await demo.evaluate(tapVoices, null);
   await demo.evaluate((lines) => {
     // Long lines (the demo's are 2–4 s): time for a player to talk over her mid-sentence.
     const w = window as unknown as OakvalePage;
@@ -156,6 +176,54 @@ async function observeGuard(demo: LoopDemo, options: GuardOptions): Promise<void
  */
 function limitFrameRate(demo: LoopDemo): Promise<void> {
   return demo.evaluate(() => (window as unknown as OakvalePage).oakvale.game.loop.setFPSLimit(20), null);
+}
+
+interface VoiceTap {
+  on: boolean;
+  env: number[];
+}
+
+/**
+ * In the page: a 10 ms level envelope of the NPC voices alone (the mixer's voice input, before the
+ * music joins them) into `window.voiceTap.env` while `voiceTap.on`. The browser's stream in
+ * PulseAudio carries the music too, so it cannot tell when she falls silent.
+ */
+async function tapVoices(): Promise<void> {
+  const w = window as unknown as {
+    oakvale: { game: { sound: { context: AudioContext } }; scene(): { npcVoice: { mixer: { voiceInput: AudioNode } | null } } };
+    voiceTap: VoiceTap;
+  };
+  const { context } = w.oakvale.game.sound;
+  await context.audioWorklet.addModule('/tests/browser/pages/recorder.worklet.js');
+  const node = new AudioWorkletNode(context, 'test-recorder', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
+  w.voiceTap = { on: false, env: [] };
+  node.port.onmessage = (e) => {
+    if (e.data.type !== 'block' || !w.voiceTap.on) return;
+    const x = e.data.samples as Float32Array;
+    const per = Math.round(context.sampleRate / 100);
+    for (let i = 0; i + per <= x.length; i += per) {
+      let sum = 0;
+      for (let k = i; k < i + per; k++) sum += (x[k] as number) ** 2;
+      w.voiceTap.env.push(Math.sqrt(sum / per));
+    }
+  };
+  const mixer = w.oakvale.scene().npcVoice.mixer;
+  if (!mixer) throw new Error('the plugin has no mixer yet');
+  mixer.voiceInput.connect(node);
+  const mute = context.createGain();
+  mute.gain.value = 0; // pulls the recorder along without adding to the mix
+  node.connect(mute).connect(context.destination);
+}
+
+/** Starts (`true`) or stops the voice tap; returns what it gathered since it started. */
+function voiceTap(demo: LoopDemo, on: boolean): Promise<number[]> {
+  return demo.evaluate((o) => {
+    const tap = (window as unknown as { voiceTap: VoiceTap }).voiceTap;
+    const env = tap.env;
+    tap.on = o;
+    tap.env = [];
+    return env;
+  }, on);
 }
 
 /** Waits out the greeting, watching what the echo guard lets through meanwhile. */
@@ -190,16 +258,57 @@ async function guardTalking(demo: LoopDemo): Promise<void> {
       w.observed.probes.push([Date.now(), unread]);
       voiceStopped(unread);
     };
+    const meanSquare = (x: Float32Array): number => {
+      let sum = 0;
+      for (const v of x) sum += v * v;
+      return sum / x.length;
+    };
     const process = guard.process.bind(guard);
-    guard.process = (mic: Chunk, ref: Float32Array, send: (c: Chunk) => void) =>
+    guard.process = (mic: Chunk, ref: Float32Array, send: (c: Chunk) => void) => {
+      // What comes back of her voice, and the microphone without it (the floor of that measure).
+      const levels = w.observed.levels;
+      const refPower = meanSquare(ref);
+      if (refPower > 10 ** (-45 / 10)) {
+        levels.voiceRef += refPower;
+        levels.voiceMic += meanSquare(mic.samples);
+        levels.voiceChunks++;
+      } else if (!guard.npcAudible && refPower < 1e-9) {
+        levels.quietMic += meanSquare(mic.samples);
+        levels.quietChunks++;
+      }
       process(mic, ref, (chunk: Chunk) => {
         const level = db(chunk.samples);
         if (level > -55)
           w.observed.loudSent.push([Date.now(), db(mic.samples), db(ref), `${guard.state}${guard.npcAudible ? '' : ' (not audible)'}`]);
         send(chunk);
       });
+    };
   }, null);
   await waitForState(demo, 'listening', 30_000);
+}
+
+/**
+ * Echo return loss over what the page saw since `resetLevels`: her voice as played against the
+ * microphone while she spoke, in dB, and the same against the microphone while she was silent (the
+ * floor: with the echo below the room's noise, the loss reads the floor and no more).
+ */
+export async function echoReturnLoss(demo: LoopDemo): Promise<{ returnLossDb: number; floorDb: number; chunks: number }> {
+  const l = (await observed(demo)).levels;
+  if (l.voiceChunks === 0 || l.quietChunks === 0) throw new Error(`the guard was not watched long enough: ${JSON.stringify(l)}`);
+  const voice = l.voiceRef / l.voiceChunks;
+  const db = (x: number) => 10 * Math.log10(x);
+  return {
+    returnLossDb: db(voice) - db(Math.max(l.voiceMic / l.voiceChunks, 1e-20)),
+    floorDb: db(voice) - db(Math.max(l.quietMic / l.quietChunks, 1e-20)),
+    chunks: l.voiceChunks,
+  };
+}
+
+/** Starts the levels behind {@link echoReturnLoss} afresh. */
+export function resetLevels(demo: LoopDemo): Promise<void> {
+  return demo.evaluate(() => {
+    (window as unknown as OakvalePage).observed.levels = { voiceRef: 0, voiceMic: 0, voiceChunks: 0, quietMic: 0, quietChunks: 0 };
+  }, null);
 }
 
 export function observed(demo: LoopDemo): Promise<Observed> {
@@ -261,36 +370,49 @@ export function envelope(x: Float32Array, rate: number): number[] {
 const LOUD = 10 ** (-40 / 20);
 
 /**
- * From two recordings started together — the room (NPC + player) and the app alone (NPC) — the
- * player's part is the room minus the app. Returns the player's speech onset and end (10 ms frames)
- * and the NPC's envelope.
+ * Aligns `b` to `a` (10 ms envelopes): the lag, within ±`maxLag` frames, where they correlate best,
+ * so that `a[i]` goes with `b[i - lag]`.
  */
-export function splitRoom(room: Float32Array, app: Float32Array, rate: number): { player: number[]; npc: number[] } {
-  const roomEnv = envelope(room, rate);
-  const npc = envelope(app, rate);
-  // The two recorders start a few ms apart: align on the NPC, which both contain.
-  let bestLag = 0;
+function bestLag(a: number[], b: number[], maxLag: number): number {
+  let lag = 0;
   let best = Number.NEGATIVE_INFINITY;
-  for (let lag = -20; lag <= 20; lag++) {
+  for (let l = -maxLag; l <= maxLag; l++) {
     let s = 0;
-    for (let i = 0; i < npc.length; i++) s += (npc[i] as number) * ((roomEnv[i + lag] as number) ?? 0);
+    for (let i = 0; i < b.length; i++) s += (b[i] as number) * ((a[i + l] as number | undefined) ?? 0);
     if (s > best) {
       best = s;
-      bestLag = lag;
+      lag = l;
     }
   }
-  // Her level in the room (the app plays below full volume there): the player only adds, so a
-  // low percentile of room / app over her loud frames is her alone.
+  return lag;
+}
+
+/**
+ * From the recordings — the room (NPC, music and player at the speakers), the browser's stream alone
+ * (NPC and music), both started together, and the page's own tap of the NPC's voice (started a few
+ * ms apart) — the player's part is the room minus the browser's stream, and the NPC's voice is the
+ * tap, aligned to the browser's stream. Both as 10 ms envelopes on the room's timeline.
+ */
+export function splitRoom(room: Float32Array, app: Float32Array, rate: number, voice: number[]): { player: number[]; npc: number[] } {
+  const roomEnv = envelope(room, rate);
+  const appEnv = envelope(app, rate);
+  // The two recorders start a few ms apart.
+  const appLag = bestLag(roomEnv, appEnv, 20);
+  // The browser plays below full volume into the room: the player only adds, so a low percentile
+  // of room / app over its loud frames is its level there.
   const ratios: number[] = [];
-  for (let i = 0; i < npc.length; i++) {
-    const r = roomEnv[i + bestLag];
-    if ((npc[i] as number) > LOUD && r !== undefined) ratios.push(r / (npc[i] as number));
+  for (let i = 0; i < appEnv.length; i++) {
+    const r = roomEnv[i + appLag];
+    if ((appEnv[i] as number) > LOUD && r !== undefined) ratios.push(r / (appEnv[i] as number));
   }
   ratios.sort((a, b) => a - b);
   const gain = ratios.length ? (ratios[Math.floor(ratios.length * 0.25)] as number) : 1;
-  const npcInRoom = roomEnv.map((_, i) => gain * ((npc[i - bestLag] as number | undefined) ?? 0));
-  const player = roomEnv.map((v, i) => Math.max(0, v - (npcInRoom[i] as number) * 1.2));
-  return { player, npc: npcInRoom };
+  const appInRoom = (i: number) => gain * ((appEnv[i - appLag] as number | undefined) ?? Number.POSITIVE_INFINITY);
+  // Where the browser's stream has not started or has stopped, nothing is known of the player.
+  const player = roomEnv.map((v, i) => Math.max(0, v - appInRoom(i) * 1.2));
+  const voiceLag = bestLag(appEnv, voice, 50);
+  const npc = roomEnv.map((_, i) => gain * ((voice[i - appLag - voiceLag] as number | undefined) ?? 0));
+  return { player, npc };
 }
 
 /** First frame ≥ `from` above the loud threshold (−40 dBFS), or −1. */
@@ -329,6 +451,7 @@ export async function writePlayerWav(): Promise<string> {
 export async function bargeIn(loop: AcousticLoop, demo: LoopDemo, wav: string, afterMs = 300): Promise<number> {
   const since = Date.now();
   const rec = await loop.recordRoomAndApp(demo.app);
+  await voiceTap(demo, true);
   await demo.say('Tell me more.');
   await waitForState(demo, 'speaking', 20_000, since);
   await sleep(afterMs);
@@ -338,7 +461,7 @@ export async function bargeIn(loop: AcousticLoop, demo: LoopDemo, wav: string, a
   const answered = await waitForState(demo, 'speaking', 20_000, Date.now() - 1500);
   await waitForState(demo, 'listening', 30_000, answered);
   const { rate, room, app } = await rec.stop();
-  const { player, npc } = splitRoom(room, app, rate);
+  const { player, npc } = splitRoom(room, app, rate, await voiceTap(demo, false));
   const playerOnset = onset(player);
   if (playerOnset <= 0) throw new Error('the player’s speech was not found in the room recording');
   const npcSilent = silenceAfter(npc, playerOnset);
@@ -353,12 +476,13 @@ export async function bargeIn(loop: AcousticLoop, demo: LoopDemo, wav: string, a
 export async function roomVoiceToVoice(loop: AcousticLoop, demo: LoopDemo, wav: string): Promise<number> {
   const since = Date.now();
   const rec = await loop.recordRoomAndApp(demo.app);
+  await voiceTap(demo, true);
   const { done } = loop.play(wav);
   await done;
   const replied = await waitForState(demo, 'speaking', 20_000, since);
   await waitForState(demo, 'listening', 30_000, replied);
   const { rate, room, app } = await rec.stop();
-  const { player, npc } = splitRoom(room, app, rate);
+  const { player, npc } = splitRoom(room, app, rate, await voiceTap(demo, false));
   const end = silenceAfter(player, onset(player), 450);
   const reply = onset(npc, end);
   if (end <= 0 || reply <= end) throw new Error('no end of speech followed by a reply was found in the recordings');

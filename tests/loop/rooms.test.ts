@@ -1,0 +1,31 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { AcousticLoop } from '../support/acoustic-loop.ts';
+import { measureRoom } from '../support/room-response.ts';
+import { ROOMS } from '../support/rooms.ts';
+
+let loop: AcousticLoop | null = null;
+
+afterAll(async () => {
+  await loop?.stop();
+});
+
+// Each simulated room is what it claims: a burst played into the speakers is heard at the
+// microphone after the room's delay, with its reverb tail and its noise (docs/rooms.md).
+describe.each(Object.values(ROOMS))('the room $name', (room) => {
+  it(`is what it claims: delay ${room.claims.latencyMs.join('–')} ms, RT60 ${room.claims.rt60.join('–')} s, noise ${room.noiseDb ?? 'none'}`, async () => {
+    loop = await AcousticLoop.start(room);
+    try {
+      const r = await measureRoom(loop);
+      const seen = JSON.stringify(r);
+      expect(r.latencyMs, seen).toBeGreaterThanOrEqual(room.claims.latencyMs[0]);
+      expect(r.latencyMs, seen).toBeLessThanOrEqual(room.claims.latencyMs[1]);
+      expect(r.rt60, seen).toBeGreaterThanOrEqual(room.claims.rt60[0]);
+      expect(r.rt60, seen).toBeLessThanOrEqual(room.claims.rt60[1]);
+      if (room.noiseDb === null) expect(r.noiseDb, seen).toBeLessThan(-90);
+      else expect(Math.abs(r.noiseDb - room.noiseDb), seen).toBeLessThan(3);
+    } finally {
+      await loop.stop();
+      loop = null;
+    }
+  });
+});
