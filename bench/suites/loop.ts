@@ -5,6 +5,7 @@ import {
   bargeIn,
   echoReturnLoss,
   emulatorStats,
+  type GuardOptions,
   guardSpeaks,
   type LoopDemo,
   observed,
@@ -29,7 +30,9 @@ function percentile(xs: number[], p: number): number {
   return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)] as number;
 }
 
-type Open = (options?: { echoCancellation?: boolean }) => Promise<LoopDemo>;
+type Open = (options?: GuardOptions) => Promise<LoopDemo>;
+/** The demo's music plays during the runs unless `--loop-music=off`. */
+const MUSIC = !process.argv.includes('--loop-music=off');
 
 /** Why a step failed, in one line. */
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e)).split(';')[0] as string;
@@ -59,7 +62,7 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
   let stopped = '';
   const before = await emulatorStats(baseUrl);
   try {
-    demo = await open();
+    demo = await open({ music: MUSIC });
     await resetLevels(demo);
     for (; lines < LINES; lines++) await guardSpeaks(demo, 1);
   } catch (e) {
@@ -80,7 +83,7 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
       {
         metric: 'self_interruptions',
         value: seen.states.filter((s) => s.state === 'interrupted').length,
-        unit: `of ${LINES} lines and the greeting (user turns the emulator heard: ${after.speechTurns - before.speechTurns})${stopped}`,
+        unit: `of ${LINES} lines and the greeting, music ${MUSIC ? 'on' : 'off'} (user turns the emulator heard: ${after.speechTurns - before.speechTurns})${stopped}`,
         target: '0',
       },
       {
@@ -94,7 +97,7 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
       metrics.push({
         metric: 'echo_return_loss_db',
         value: Math.round(erl.returnLossDb * 10) / 10,
-        unit: `dB (canceller on, music on; her voice as played against the microphone while she spoke, ${erl.chunks} chunks of 20 ms)`,
+        unit: `dB (canceller on, music ${MUSIC ? 'on' : 'off'}; her voice as played against the microphone while she spoke, ${erl.chunks} chunks of 20 ms)`,
         reference: Math.round(erl.floorDb * 10) / 10,
         against: 'measurement floor: the same against the microphone while she was silent',
       });
@@ -108,7 +111,7 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
   const failed: string[] = [];
   demo = null;
   try {
-    demo = await open();
+    demo = await open({ music: MUSIC });
     for (let i = 0; i < TRIALS; i++) {
       bargeIns.push(await bargeIn(loop, demo, wav, 300 + 200 * (i % 5))); // her lines are 2–4 s
       voiceToVoice.push(await roomVoiceToVoice(loop, demo, wav));

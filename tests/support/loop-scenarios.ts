@@ -50,20 +50,25 @@ export interface LoopDemo {
   close(): Promise<void>;
 }
 
-interface GuardOptions {
+export interface GuardOptions {
   echoCancellation?: boolean;
   constraints?: MediaTrackConstraints;
+  /**
+   * The demo's music plays (its echo must be neither her voice nor the player's); off, the only
+   * thing coming back into the microphone is the voices. @defaultValue false
+   */
+  music?: boolean;
 }
 
-/** Settings the demo reads at start: the music plays (its echo must be neither her voice nor the player's). */
-const SETTINGS = JSON.stringify({ echo: 'auto' });
+/** Settings the demo reads at start. */
+const settings = (options: GuardOptions) => JSON.stringify(options.music ? { echo: 'auto' } : { musicVolume: 0, echo: 'auto' });
 
 /** The demo in headed Chromium on the loop, next to the guard, conversation open (greeting done). */
 export async function openGuardOnLoop(browser: Browser, baseUrl: string, options: GuardOptions = {}): Promise<LoopDemo> {
   const driver = await DemoDriver.open(browser, baseUrl, {
     // Small: the loop's Chromium renders WebGL in software, on the same two cores as the audio.
     viewport: { width: 640, height: 400 },
-    initScript: `localStorage.setItem('oakvale-settings', ${JSON.stringify(SETTINGS)})`,
+    initScript: `localStorage.setItem('oakvale-settings', ${JSON.stringify(settings(options))})`,
   });
   const { page } = driver;
   const demo: LoopDemo = {
@@ -95,9 +100,9 @@ export async function openGuardOnLoop(browser: Browser, baseUrl: string, options
  * its default sink and source). The conversation is opened through the scene, as the E key does.
  */
 export async function openGuardOnLoopIn(browser: TestBrowser, baseUrl: string, options: GuardOptions = {}): Promise<LoopDemo> {
-  const settings = await browser.newPage(`${baseUrl}/`, { gesture: false });
-  await settings.evaluate((s) => localStorage.setItem('oakvale-settings', s), SETTINGS);
-  await settings.close();
+  const settingsPage = await browser.newPage(`${baseUrl}/`, { gesture: false });
+  await settingsPage.evaluate((s) => localStorage.setItem('oakvale-settings', s), settings(options));
+  await settingsPage.close();
   const page = await browser.newPage(`${baseUrl}/`, { gesture: false });
   await page.waitFor(() => !!document.getElementById('start-button'));
   await page.click('#start-button');

@@ -38,7 +38,7 @@ export const ROOMS: Record<RoomName, Room> = {
     claims: { rt60: [0.22, 0.4], latencyMs: [20, 60] },
   },
   living: { name: 'living', effects: LIVING, noiseDb: -45, busy: false, claims: { rt60: [0.5, 0.75], latencyMs: [20, 60] } },
-  'living-busy': { name: 'living-busy', effects: LIVING, noiseDb: -45, busy: true, claims: { rt60: [0.5, 0.75], latencyMs: [20, 90] } },
+  'living-busy': { name: 'living-busy', effects: LIVING, noiseDb: -45, busy: true, claims: { rt60: [0.5, 0.75], latencyMs: [20, 150] } },
 };
 
 const RAW = ['--raw', '--format=float32le', '--rate=48000', '--channels=1'];

@@ -64,6 +64,10 @@ const PROBE_SOUND_SHARE = 0.3;
 const PROBE_MAX_LATE_MS = 1000;
 /** With a probe, sound this loud counts towards the floor while the NPC speaks, dBFS (see docs/decisions.md). */
 const PROBE_FLOOR_DB = -80;
+/** The microphone's noise floor is the quietest chunk of the last 2 s… */
+const NOISE_WINDOW_CHUNKS = 100;
+/** …and only sound this far above it counts as sound: a fan is not the player (docs/rooms.md). */
+const ABOVE_NOISE = 10 ** (10 / 10);
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -94,6 +98,9 @@ export class EchoGuard {
   /** What counts as sound towards the floor: with a probe to catch mistakes, fainter sound. */
   private readonly floorMeanSquare: number;
   private readonly stickyChunks: number;
+  /** Mean squares of the last chunks, for the noise floor. */
+  private readonly recent = new Float64Array(NOISE_WINDOW_CHUNKS).fill(Number.POSITIVE_INFINITY);
+  private noise = 0;
   private readonly slots: MicChunk[];
   private readonly loud: Uint8Array;
   private fifoStart = 0;
@@ -171,7 +178,20 @@ export class EchoGuard {
    * canceller recovering from double talk still squeezes the player's first words.
    */
   hearsSound(chunk: MicChunk): boolean {
-    return chunk.meanSquare > this.soundMeanSquare;
+    return chunk.meanSquare > Math.max(this.soundMeanSquare, this.noise * ABOVE_NOISE);
+  }
+
+  /** The microphone's noise floor: its quietest 20 ms over the last 2 s, dBFS (−120 for silence). */
+  get noiseDb(): number {
+    return this.noise > 1e-12 ? 10 * Math.log10(this.noise) : -120;
+  }
+
+  /** Follows the noise floor with each chunk (a minimum over the window: speech has gaps, a fan does not). */
+  private trackNoise(mic: MicChunk): void {
+    this.recent[this.chunks % NOISE_WINDOW_CHUNKS] = mic.meanSquare;
+    let min = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < NOISE_WINDOW_CHUNKS; i++) if ((this.recent[i] as number) < min) min = this.recent[i] as number;
+    this.noise = min;
   }
 
   /** True while the NPC is audible (or was, within the hangover plus the echo's delay). */
@@ -204,6 +224,7 @@ export class EchoGuard {
     const pushToTalkHeld = this.talkKeyHeld;
     const pausedMs = this.estimator.msSinceActive;
     this.estimator.push(mic.samples, ref);
+    this.trackNoise(mic);
     this.chunks++;
     if (pausedMs >= ONSET_AFTER_PAUSE_MS && this.estimator.msSinceActive < 20) this.lineStart = this.chunks;
     if (this.chunks % this.everyChunks === 0 && this.estimator.msSinceActive <= 200) this.measure();
@@ -237,7 +258,7 @@ export class EchoGuard {
       if (e) this.onEstimate(e, this.stateValue);
       return;
     }
-    const loud = mic.meanSquare > this.floorMeanSquare;
+    const loud = mic.meanSquare > Math.max(this.floorMeanSquare, this.noise * ABOVE_NOISE);
     if (this.floor) {
       this.quietRun = loud ? 0 : this.quietRun + 1;
       if (this.quietRun >= FLOOR_RELEASE_CHUNKS) this.floor = false;
@@ -295,7 +316,7 @@ export class EchoGuard {
   /** One chunk of a probe: hold it; at the end, the player takes the floor, or it was the NPC's echo. */
   private probe(mic: MicChunk, send: (chunk: MicChunk) => void): void {
     const pushToTalkHeld = this.talkKeyHeld;
-    const loud = mic.meanSquare > this.soundMeanSquare;
+    const loud = this.hearsSound(mic);
     this.enqueue(mic, loud);
     if (++this.probing > this.probeSettleEnd && loud) this.probeSound++;
     const talksOn = this.probeSound >= Math.ceil((this.probeEnd - this.probeSettleEnd) * PROBE_SOUND_SHARE);

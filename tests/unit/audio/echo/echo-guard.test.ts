@@ -227,6 +227,35 @@ describe('EchoGuard', () => {
     return { sent, pausedAt, loud };
   }
 
+  it('auto with a probe: a fan at −62 dBFS (above the −80 dBFS a squeezed player may sink to) never asks her to pause; a player over it still does', async () => {
+    const ref = speechLike(6, 61);
+    let seed = 7;
+    const fan = new Float32Array(ref.length).map(() => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return 10 ** (-62 / 20) * Math.sqrt(3) * (seed / 1073741824 - 1); // uniform, −62 dBFS RMS
+    });
+    const residue = delayed(ref, 100, 1e-5);
+    const guard = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const quiet = runPausing(guard, residue, fan, fan, ref);
+    expect([quiet.pausedAt, guard.falseAlarms, guard.playerHasFloor]).toEqual([-1, 0, false]);
+    expect(guard.noiseDb).toBeGreaterThan(-64);
+    expect(guard.noiseDb).toBeLessThan(-60);
+    // The same room with the player talking over her from 3 s, 20 dB down (the canceller's squeeze): she is asked to pause.
+    const words = await playerSpeech16k('Excuse me, I need to tell you something important right now.');
+    const player = add(
+      fan,
+      concat(
+        silence16k(3),
+        words.map((v) => v * 0.1),
+      ).subarray(0, ref.length),
+    );
+    const heard = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const talking = runPausing(heard, residue, player, player, ref);
+    expect(talking.pausedAt).toBeGreaterThan(3 * 50);
+    expect(talking.pausedAt).toBeLessThan(3 * 50 + 25);
+    expect(heard.falseAlarms).toBe(0);
+  });
+
   it('auto with a probe: a long canceller slip asks her to pause, stops with her voice, and goes out as silence', () => {
     const ref = add(
       speechLike(6, 31),
