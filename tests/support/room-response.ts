@@ -9,7 +9,7 @@ const RAW = ['--raw', '--format=float32le', `--rate=${RATE}`, '--channels=1', '-
 export interface RoomResponse {
   /** Speakers → microphone through the room, ms (0 on the wire, where the microphone is the speakers' monitor). */
   latencyMs: number;
-  /** Reverberation time from the impulse response (Schroeder's backward integral, T20 × 3), s. */
+  /** Reverberation time: the reverberant decay after interrupted noise, T20 × 3, s (0 on the wire). */
   rt60: number;
   /** The microphone with nobody talking, dBFS RMS. */
   noiseDb: number;
