@@ -22,3 +22,8 @@ export interface Suite {
   name: string;
   run(): Promise<Metric[]>;
 }
+
+/** Nearest-rank percentile of already sorted values, `p` in 0..1. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] as number;
+}

@@ -1,7 +1,7 @@
 import { createServer } from 'vite';
 import { BROWSERS, type BrowserName, launch, type TestPage } from '../../tests/support/browsers.ts';
 import { makeFixtures } from '../../tests/support/fixtures.ts';
-import type { Metric, Suite } from '../metric.ts';
+import { type Metric, percentile, type Suite } from '../metric.ts';
 
 /** Spoken turns measured per browser (a p50 and a p90 each). */
 const TURNS = 20;
@@ -9,11 +9,6 @@ const TURNS = 20;
 const ONSET_RMS = 0.01;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Nearest-rank percentile. */
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] as number;
-}
 
 async function until(page: TestPage, check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -17,18 +17,19 @@ import {
 } from '../../tests/support/loop-scenarios.ts';
 import { measureRoom } from '../../tests/support/room-response.ts';
 import { ROOMS, type Room, type RoomName } from '../../tests/support/rooms.ts';
-import type { Metric, Suite } from '../metric.ts';
+import { type Metric, percentile, type Suite } from '../metric.ts';
 
 /** NPC lines with nobody talking, barge-ins, and turns (each barge-in is answered, then the player speaks again); `--loop-trials=N` for a quick look. */
 const ASKED = Number(process.argv.find((a) => a.startsWith('--loop-trials='))?.slice('--loop-trials='.length) ?? 20);
 const LINES = ASKED;
 const TRIALS = ASKED;
 
-/** The p-th percentile (nearest rank). */
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)] as number;
-}
+/** The nearest-rank percentile of unsorted values, `p` in 0..1. */
+const percentileOf = (xs: number[], p: number) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    p,
+  );
 
 type Open = (options?: GuardOptions) => Promise<LoopDemo>;
 /** The demo's music plays during the runs unless `--loop-music=off`. */
@@ -125,17 +126,22 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
   if (bargeIns.length) {
     metrics.push({
       metric: 'barge_in_ms_p50',
-      value: percentile(bargeIns, 50),
+      value: percentileOf(bargeIns, 0.5),
       unit: `ms (N = ${bargeIns.length}; onset → NPC silent; trials: ${bargeIns.join(', ')})${tail}`,
       target: '≤ 400 ms',
     });
     if (bargeIns.length >= 20)
-      metrics.push({ metric: 'barge_in_ms_p90', value: percentile(bargeIns, 90), unit: `ms (N = ${bargeIns.length})`, target: '≤ 600 ms' });
+      metrics.push({
+        metric: 'barge_in_ms_p90',
+        value: percentileOf(bargeIns, 0.9),
+        unit: `ms (N = ${bargeIns.length})`,
+        target: '≤ 600 ms',
+      });
   }
   if (voiceToVoice.length)
     metrics.push({
       metric: 'loop_voice_to_voice_ms_p50',
-      value: percentile(voiceToVoice, 50),
+      value: percentileOf(voiceToVoice, 0.5),
       unit: `ms (N = ${voiceToVoice.length}; turns: ${voiceToVoice.join(', ')}; 500 ms silence window included)`,
       target: '≤ 800 ms',
     });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright';
 import { FIXTURE_DIR, FIXTURE_RATE } from '../../tests/support/fixtures.ts';
 import { writeWav } from '../../tests/support/wav.ts';
-import type { Metric, Suite } from '../metric.ts';
+import { type Metric, percentile, type Suite } from '../metric.ts';
 import { PageServer } from '../page-server.ts';
 
 /** Frames measured for each figure (the issue asks for at least 600). */
@@ -36,11 +36,6 @@ async function waitForFrames(page: Page, counter: 'timedFrames' | 'countedFrames
     if (Date.now() > deadline) throw new Error(`fewer than ${n} frames in 120 s (${counter})`);
     await sleep(250);
   }
-}
-
-/** Nearest-rank percentile. */
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] as number;
 }
 
 interface CallFrame {
