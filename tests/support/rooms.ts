@@ -64,6 +64,7 @@ export class RoomProcesses {
    * pacat air`, the noise into `air`, the load. Nothing for the wire.
    */
   static start(room: Room, env: NodeJS.ProcessEnv, speakers: string, air: string): RoomProcesses {
+    if (room.noiseDb !== null && !room.effects) throw new Error(`room ${room.name}: noise needs a chain (effects) to play beside`);
     const children: ChildProcess[] = [];
     let noise: ChildProcess | null = null;
     // Each chain is one shell pipeline: the audio flows process to process, never through the test's event loop.
@@ -75,7 +76,6 @@ export class RoomProcesses {
       children.push(pipe(['parec', ...READ, '-d', `${speakers}.monitor`], sox, ['pacat', ...WRITE, '-d', air]));
     }
     if (room.noiseDb !== null) {
-      if (!room.effects) throw new Error(`room ${room.name}: noise needs a chain (effects) to play beside`);
       // Brown noise, low-passed like a fan, at the level asked; pacat paces it.
       const gain = String(room.noiseDb - BROWN_NOISE_DB);
       noise = pipe(
