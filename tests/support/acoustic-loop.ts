@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright';
 import { BASE_FLAGS, findChromium } from './chromium.ts';
-import { ROOMS, type Room, RoomProcesses } from './rooms.ts';
+import { ROOMS, type Room, RoomProcesses, realtime } from './rooms.ts';
 import { readWav } from './wav.ts';
 
 const SINK = 'room_speakers';
@@ -16,7 +16,7 @@ const TOOLS = ['pulseaudio', 'pactl', 'paplay', 'parecord', 'Xvfb'] as const;
 /** Why the loop (in `room`) cannot be built here, or null when it can. */
 export function loopUnavailable(room: Room = ROOMS.dry): string | null {
   const tools: string[] = [...TOOLS];
-  if (room.effects) tools.push('sox', 'parec', 'pacat');
+  if (room.effects) tools.push('sox', 'parec', 'pacat', 'python3');
   if (room.busy) tools.push('stress-ng');
   const missing = tools.filter((t) => {
     try {
@@ -50,6 +50,11 @@ export class AcousticLoop {
   /** The speakers' sink (what the browser plays into) and the microphone's source, by PulseAudio name. */
   static readonly devices = { speakers: SINK, air: AIR, microphone: MIC } as const;
 
+  /** Stalls the room's chain for `ms`, as a busy machine would (the wire has none). */
+  stallRoom(ms: number): Promise<void> {
+    return this.roomProcesses.stall(ms);
+  }
+
   /** Holds the room's noise (the microphone hears the room without it) or lets it go on. */
   holdNoise(hold: boolean): void {
     this.roomProcesses.holdNoise(hold);
@@ -72,15 +77,14 @@ export class AcousticLoop {
     const dir = mkdtempSync(join(tmpdir(), 'npc-voice-loop-'));
     const env = { ...process.env, XDG_RUNTIME_DIR: dir };
     execFileSync(
-      'pulseaudio',
-      [
+      ...realtime('pulseaudio', [
         '-D',
         '--exit-idle-time=-1',
         '--disallow-exit',
         '-n',
         '--load=module-native-protocol-unix',
         `--load=module-null-sink sink_name=${SINK}`,
-      ],
+      ]),
       { env, stdio: 'ignore' },
     );
     const pactl = (...args: string[]) =>

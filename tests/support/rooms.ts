@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 
 /**
  * A simulated room between the loop's speakers and its microphone (shared/ACOUSTIC-LOOP.md,
@@ -46,12 +47,16 @@ const RAW = ['--raw', '--format=float32le', '--rate=48000', '--channels=1'];
 const READ = [...RAW, '--latency-msec=10'];
 const WRITE = [...RAW, '--latency-msec=30'];
 const SOX_RAW = ['-t', 'raw', '-r', '48000', '-e', 'float', '-b', '32', '-c', '1'];
+const PACER = join(import.meta.dirname, 'room-pacer.py');
+/** The chain's stream in bytes per second (48 kHz float32 mono), for the pacer. */
+const BYTES_PER_SECOND = 48000 * 4;
 
 /** The processes that make a room: stopped together by {@link RoomProcesses.stop}. */
 export class RoomProcesses {
   private constructor(
     private readonly children: ChildProcess[],
     private readonly noise: ChildProcess | null,
+    private readonly chain: ChildProcess | null,
   ) {}
 
   /** Holds the noise (its pipeline stopped; the air hears silence) or lets it go on. */
@@ -59,21 +64,34 @@ export class RoomProcesses {
     if (this.noise?.pid) process.kill(-this.noise.pid, hold ? 'SIGSTOP' : 'SIGCONT');
   }
 
+  /** Stalls the whole chain for `ms` (every process of it stopped), as a busy machine would. */
+  async stall(ms: number): Promise<void> {
+    const pid = this.chain?.pid;
+    if (!pid) throw new Error('the wire has no chain to stall');
+    process.kill(-pid, 'SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    process.kill(-pid, 'SIGCONT');
+  }
+
   /**
    * Starts `room` in the PulseAudio daemon of `env`: the chain `parec speakers.monitor | sox … |
-   * pacat air`, the noise into `air`, the load. Nothing for the wire.
+   * room-pacer.py | pacat air`, the noise into `air`, the load. Nothing for the wire.
    */
   static start(room: Room, env: NodeJS.ProcessEnv, speakers: string, air: string): RoomProcesses {
     if (room.noiseDb !== null && !room.effects) throw new Error(`room ${room.name}: noise needs a chain (effects) to play beside`);
     const children: ChildProcess[] = [];
     let noise: ChildProcess | null = null;
+    let chain: ChildProcess | null = null;
     // Each chain is one shell pipeline: the audio flows process to process, never through the test's event loop.
     const pipe = (...commands: string[][]) =>
-      spawn('sh', ['-c', commands.map((c) => c.map(quote).join(' ')).join(' | ')], { env, stdio: 'ignore', detached: true });
+      spawn(...realtime('sh', ['-c', commands.map((c) => c.map(quote).join(' ')).join(' | ')]), { env, stdio: 'ignore', detached: true });
     if (room.effects) {
       // Small buffers: sox's default (8 KiB) alone would add ~40 ms.
       const sox = ['sox', '-q', '--buffer', '256', '--input-buffer', '256', ...SOX_RAW, '-', ...SOX_RAW, '-', ...room.effects];
-      children.push(pipe(['parec', ...READ, '-d', `${speakers}.monitor`], sox, ['pacat', ...WRITE, '-d', air]));
+      // The pacer drops what a stall held back: a pipe would keep that delay for good.
+      const pacer = ['python3', PACER, String(BYTES_PER_SECOND)];
+      chain = pipe(['parec', ...READ, '-d', `${speakers}.monitor`], sox, pacer, ['pacat', ...WRITE, '-d', air]);
+      children.push(chain);
     }
     if (room.noiseDb !== null) {
       // Brown noise, low-passed like a fan, at the level asked; pacat paces it.
@@ -86,7 +104,7 @@ export class RoomProcesses {
     }
     if (room.busy) children.push(spawn('stress-ng', ['--cpu', '1', '--quiet'], { stdio: 'ignore', detached: true }));
     for (const c of children) c.on('error', () => undefined);
-    return new RoomProcesses(children, noise);
+    return new RoomProcesses(children, noise, chain);
   }
 
   /** Stops every process of the room (each its whole process group) and waits until each has exited. */
@@ -116,3 +134,15 @@ function quote(word: string): string {
 
 /** RMS of sox's `brownnoise lowpass 2000` at gain 0, dBFS (measured: docs/rooms.md). */
 const BROWN_NOISE_DB = -5;
+
+/**
+ * The command to run at real-time priority when this process may (as PulseAudio's own threads run
+ * on a desktop), so that the browser and the load do not stall the room: each stall of a chain
+ * becomes a jump in the echo's delay (the pacer drops what it held back).
+ */
+export function realtime(command: string, args: string[]): [string, string[]] {
+  canRealtime ??= spawnSync('chrt', ['-f', '10', 'true']).status === 0;
+  return canRealtime ? ['chrt', ['-f', '10', command, ...args]] : [command, args];
+}
+
+let canRealtime: boolean | undefined;
