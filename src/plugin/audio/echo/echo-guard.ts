@@ -1,5 +1,6 @@
 import { MicChunk } from '../capture/mic-chunk.js';
 import { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
+import { meanSquareOf, PLAYER, QUIET, SoundGate } from './sound-gate.js';
 
 export { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
 
@@ -64,10 +65,6 @@ const PROBE_SOUND_SHARE = 0.3;
 const PROBE_MAX_LATE_MS = 1000;
 /** With a probe, sound this loud counts towards the floor while the NPC speaks, dBFS (see docs/decisions.md). */
 const PROBE_FLOOR_DB = -80;
-/** The microphone's noise floor is the quietest chunk of the last 2 s… */
-const NOISE_WINDOW_CHUNKS = 100;
-/** …and only sound this far above it counts as sound: a fan is not the player (docs/rooms.md). */
-const ABOVE_NOISE = 10 ** (10 / 10);
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -80,6 +77,7 @@ const ABOVE_NOISE = 10 ** (10 / 10);
  *   everything goes out, in order; short bursts (what a canceller lets slip while it re-locks) go
  *   out as silence; a leak that is plainly the NPC's voice (its waveform, at its delay) is dropped
  *   and makes the echo state stick.
+ *   Sound counts towards the player only above the noise floor and her echo's bound ({@link SoundGate}).
  * - `'half-duplex'`: always hold while the NPC is audible.
  * - `'off'`: never hold.
  * A held push-to-talk key bypasses it (the player's explicit word). Allocation-free.
@@ -98,11 +96,13 @@ export class EchoGuard {
   /** What counts as sound towards the floor: with a probe to catch mistakes, fainter sound. */
   private readonly floorMeanSquare: number;
   private readonly stickyChunks: number;
-  /** Mean squares of the last chunks, for the noise floor. */
-  private readonly recent = new Float64Array(NOISE_WINDOW_CHUNKS).fill(Number.POSITIVE_INFINITY);
-  private noise = 0;
+  /** What sound can be the player's: above the noise floor and her echo's bound. */
+  private readonly gate = new SoundGate();
   private readonly slots: MicChunk[];
   private readonly loud: Uint8Array;
+  /** {@link SoundGate.voiceBoundDb} and {@link SoundGate.playingNow} as each chunk in the line came in, to learn from when it leaves. */
+  private readonly bounds: Float64Array;
+  private readonly playing: Uint8Array;
   private fifoStart = 0;
   private fifoCount = 0;
   private loudInLine = 0;
@@ -161,6 +161,8 @@ export class EchoGuard {
     const fifo = new Float32Array(slots * CHUNK);
     this.slots = Array.from({ length: slots }, (_, i) => new MicChunk(fifo.subarray(i * CHUNK, (i + 1) * CHUNK)));
     this.loud = new Uint8Array(slots);
+    this.bounds = new Float64Array(slots);
+    this.playing = new Uint8Array(slots);
   }
 
   get state(): EchoState {
@@ -178,20 +180,12 @@ export class EchoGuard {
    * canceller recovering from double talk still squeezes the player's first words.
    */
   hearsSound(chunk: MicChunk): boolean {
-    return chunk.meanSquare > Math.max(this.soundMeanSquare, this.noise * ABOVE_NOISE);
+    return chunk.meanSquare > this.gate.threshold(this.soundMeanSquare);
   }
 
   /** The microphone's noise floor: its quietest 20 ms over the last 2 s, dBFS (−120 for silence). */
   get noiseDb(): number {
-    return this.noise > 1e-12 ? 10 * Math.log10(this.noise) : -120;
-  }
-
-  /** Follows the noise floor with each chunk (a minimum over the window: speech has gaps, a fan does not). */
-  private trackNoise(mic: MicChunk): void {
-    this.recent[this.chunks % NOISE_WINDOW_CHUNKS] = mic.meanSquare;
-    let min = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < NOISE_WINDOW_CHUNKS; i++) if ((this.recent[i] as number) < min) min = this.recent[i] as number;
-    this.noise = min;
+    return this.gate.noiseDb;
   }
 
   /** True while the NPC is audible (or was, within the hangover plus the echo's delay). */
@@ -224,7 +218,7 @@ export class EchoGuard {
     const pushToTalkHeld = this.talkKeyHeld;
     const pausedMs = this.estimator.msSinceActive;
     this.estimator.push(mic.samples, ref);
-    this.trackNoise(mic);
+    this.gate.push(mic.meanSquare, meanSquareOf(ref));
     this.chunks++;
     if (pausedMs >= ONSET_AFTER_PAUSE_MS && this.estimator.msSinceActive < 20) this.lineStart = this.chunks;
     if (this.chunks % this.everyChunks === 0 && this.estimator.msSinceActive <= 200) this.measure();
@@ -258,14 +252,15 @@ export class EchoGuard {
       if (e) this.onEstimate(e, this.stateValue);
       return;
     }
-    const loud = mic.meanSquare > Math.max(this.floorMeanSquare, this.noise * ABOVE_NOISE);
+    const sound = this.gate.classify(mic.meanSquare, this.floorMeanSquare);
+    const loud = sound === PLAYER;
     if (this.floor) {
       this.quietRun = loud ? 0 : this.quietRun + 1;
       if (this.quietRun >= FLOOR_RELEASE_CHUNKS) this.floor = false;
       send(mic);
       return;
     }
-    this.enqueue(mic, loud);
+    this.enqueue(mic, sound);
     // Early in a line the canceller may still be converging: look further ahead, ask for longer sound.
     const onset = this.chunks - this.lineStart < this.onsetChunks;
     while (this.fifoCount > (onset ? this.onsetTalkChunks : this.delayChunks)) this.sendOldest(send, true);
@@ -316,9 +311,9 @@ export class EchoGuard {
   /** One chunk of a probe: hold it; at the end, the player takes the floor, or it was the NPC's echo. */
   private probe(mic: MicChunk, send: (chunk: MicChunk) => void): void {
     const pushToTalkHeld = this.talkKeyHeld;
-    const loud = this.hearsSound(mic);
-    this.enqueue(mic, loud);
-    if (++this.probing > this.probeSettleEnd && loud) this.probeSound++;
+    const sound = this.gate.classify(mic.meanSquare, this.soundMeanSquare);
+    this.enqueue(mic, sound);
+    if (++this.probing > this.probeSettleEnd && sound === PLAYER) this.probeSound++;
     const talksOn = this.probeSound >= Math.ceil((this.probeEnd - this.probeSettleEnd) * PROBE_SOUND_SHARE);
     if (pushToTalkHeld || (this.probing >= this.probeEnd && talksOn)) {
       this.takeFloor(send);
@@ -351,18 +346,20 @@ export class EchoGuard {
     this.onEstimate(e, this.stateValue);
   }
 
-  /** Chunks from the oldest loud one in the line to the newest (0 if none is loud). */
+  /** Chunks from the oldest one in the line that may be the player's to the newest (0 if none). */
   private loudStretch(): number {
     const n = this.slots.length;
-    for (let k = 0; k < this.fifoCount; k++) if (this.loud[(this.fifoStart + k) % n] === 1) return this.fifoCount - k;
+    for (let k = 0; k < this.fifoCount; k++) if (this.loud[(this.fifoStart + k) % n] === PLAYER) return this.fifoCount - k;
     return 0;
   }
 
-  private enqueue(chunk: MicChunk, loud: boolean): void {
+  private enqueue(chunk: MicChunk, sound: number): void {
     const i = (this.fifoStart + this.fifoCount) % this.slots.length;
     (this.slots[i] as MicChunk).copyFrom(chunk);
-    this.loud[i] = loud ? 1 : 0;
-    if (loud) this.loudInLine++;
+    this.loud[i] = sound;
+    this.bounds[i] = this.gate.voiceBoundDb;
+    this.playing[i] = this.gate.playingNow ? 1 : 0;
+    if (sound === PLAYER) this.loudInLine++;
     this.fifoCount++;
   }
 
@@ -370,8 +367,10 @@ export class EchoGuard {
   private sendOldest(send: (chunk: MicChunk) => void, silenceBursts: boolean): void {
     const i = this.fifoStart;
     const slot = this.slots[i] as MicChunk;
-    if (this.loud[i] === 1) {
-      this.loudInLine--;
+    // Not the player's: what her echo can be in this room.
+    if (silenceBursts) this.gate.learn(this.bounds[i] as number, this.playing[i] === 1, slot.meanSquare);
+    if (this.loud[i] !== QUIET) {
+      if (this.loud[i] === PLAYER) this.loudInLine--;
       if (silenceBursts) {
         if (!this.inBurst) this.bursts++;
         this.inBurst = true;

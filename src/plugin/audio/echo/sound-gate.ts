@@ -1,0 +1,134 @@
+/** The microphone's noise floor is the quietest chunk of the last 2 s… */
+const NOISE_WINDOW_CHUNKS = 100;
+/** …and only sound this far above it counts as sound: a fan is not the player (docs/rooms.md). */
+const ABOVE_NOISE = 10 ** (10 / 10);
+/** Her echo arrives up to this many chunks after she played it (output, room and input latency)… */
+const ECHO_DELAY_CHUNKS = 15;
+/** …then dies away at most this fast, dB per 20 ms chunk (a reverberation time of 0.6 s). */
+const DECAY_DB_PER_CHUNK = 2;
+/** Chunks of her voice the bound looks back over. */
+const HISTORY_CHUNKS = ECHO_DELAY_CHUNKS + 30;
+/** Return loss assumed before the room has shown any: a canceller that works (its residue is 90–110 dB down, docs/decisions.md). */
+const START_LOSS_DB = 90;
+/** Never assume her echo comes back louder than this below her voice (a Geigel detector's 6 dB). */
+const MIN_LOSS_DB = 6;
+/** Sound must stand this far above her echo's bound to be the player's. */
+const MARGIN_DB = 3;
+/** Towards an echo louder than the bound, the loss moves this share of the way per chunk… */
+const LEARN_DOWN = 0.1;
+/** …and otherwise back up this many dB per chunk (0.5 dB/s while she speaks). */
+const LEARN_UP_DB = 0.01;
+/** Her voice counts as playing now when one of its newest this many chunks is above {@link VOICE_DB}. */
+const PLAYING_CHUNKS = 3;
+/** Below this her voice is too faint for what the microphone hears to say anything about her echo, dBFS. */
+const VOICE_DB = -50;
+const SILENT_DB = -120;
+
+/** What a chunk holds ({@link SoundGate.classify}): nothing above the noise floor… */
+export const QUIET = 0;
+/** …sound (held, and sent as silence unless it proves to be the player)… */
+export const SOUND = 1;
+/** …or sound that may be the player's: above her echo's bound too. */
+export const PLAYER = 2;
+
+/**
+ * What microphone sound could be the player's, chunk by chunk: sound above the room's noise floor
+ * (its quietest 20 ms over the last 2 s) and above the loudest her echo can be now. That bound is
+ * her voice as played over the last moments, held for the echo's delay, then dying away like a
+ * reverberant room, less the return loss the room has shown: a canceller in a reverberant room
+ * leaves tens of dB of her voice, loudest just after she stops, when it lets go (docs/rooms.md).
+ * The loss is learned from the chunks the guard found were not the player ({@link SoundGate.learn});
+ * until then it is a working canceller's. Allocation-free.
+ */
+export class SoundGate {
+  /** Mean squares of the last chunks, for the noise floor. */
+  private readonly recent = new Float64Array(NOISE_WINDOW_CHUNKS).fill(Number.POSITIVE_INFINITY);
+  private readonly voice = new Float64Array(HISTORY_CHUNKS).fill(SILENT_DB);
+  private chunks = 0;
+  private noise = 0;
+  private boundDb = SILENT_DB;
+  private playing = false;
+  /** The loss while she plays (a canceller's suppressor at work), and after she stopped (it lets go). */
+  private readonly lossDb: [number, number] = [START_LOSS_DB, START_LOSS_DB];
+
+  /** Adds one chunk: the microphone's and her voice's mean squares over the same 20 ms. */
+  push(micMeanSquare: number, voiceMeanSquare: number): void {
+    this.recent[this.chunks % NOISE_WINDOW_CHUNKS] = micMeanSquare;
+    this.voice[this.chunks % HISTORY_CHUNKS] = toDb(voiceMeanSquare);
+    this.chunks++;
+    let min = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < NOISE_WINDOW_CHUNKS; i++) if ((this.recent[i] as number) < min) min = this.recent[i] as number;
+    this.noise = min;
+    let bound = SILENT_DB;
+    for (let k = 0; k < HISTORY_CHUNKS && k < this.chunks; k++) {
+      const level =
+        (this.voice[(this.chunks - 1 - k) % HISTORY_CHUNKS] as number) - DECAY_DB_PER_CHUNK * Math.max(0, k - ECHO_DELAY_CHUNKS);
+      if (level > bound) bound = level;
+    }
+    this.boundDb = bound;
+    this.playing = false;
+    for (let k = 0; k < PLAYING_CHUNKS && k < this.chunks; k++)
+      if ((this.voice[(this.chunks - 1 - k) % HISTORY_CHUNKS] as number) > VOICE_DB) this.playing = true;
+  }
+
+  /** The loudest her echo can be at the microphone now, before the loss: her recent voice as played, dBFS. */
+  get voiceBoundDb(): number {
+    return this.boundDb;
+  }
+
+  /** Whether her voice is playing now (else, if the bound is up, her echo is dying away after she stopped). */
+  get playingNow(): boolean {
+    return this.playing;
+  }
+
+  /** The return loss the room has shown so far while she plays, and after she stopped, dB. */
+  get returnLossDb(): readonly [number, number] {
+    return this.lossDb;
+  }
+
+  /** The microphone's noise floor, dBFS (−120 for silence). */
+  get noiseDb(): number {
+    return this.noise > 1e-12 ? 10 * Math.log10(this.noise) : SILENT_DB;
+  }
+
+  /** The least mean square a chunk needs now to be sound at all (above the noise floor), and at least `least`. */
+  floor(least: number): number {
+    return Math.max(least, this.noise * ABOVE_NOISE);
+  }
+
+  /** The least mean square a chunk needs now to be the player's (above her echo's bound too), and at least `least`. */
+  threshold(least: number): number {
+    const loss = this.lossDb[this.playing ? 0 : 1] as number;
+    return Math.max(this.floor(least), 10 ** ((this.boundDb - loss + MARGIN_DB) / 10));
+  }
+
+  /** {@link QUIET}, {@link SOUND} or {@link PLAYER}, for a chunk of this mean square now, with `least` as in {@link SoundGate.threshold}. */
+  classify(meanSquare: number, least: number): typeof QUIET | typeof SOUND | typeof PLAYER {
+    if (meanSquare <= this.floor(least)) return QUIET;
+    return meanSquare > this.threshold(least) ? PLAYER : SOUND;
+  }
+
+  /**
+   * Learns from a chunk the guard found was not the player (sent as silence or as it came while
+   * she spoke): {@link SoundGate.voiceBoundDb} and {@link SoundGate.playingNow} as they were when
+   * the chunk came in, and the chunk's mean square.
+   */
+  learn(bound: number, playing: boolean, micMeanSquare: number): void {
+    const i = playing ? 0 : 1;
+    if (bound < VOICE_DB || micMeanSquare <= this.noise * ABOVE_NOISE) return;
+    const loss = bound - toDb(micMeanSquare);
+    const was = this.lossDb[i] as number;
+    this.lossDb[i] = loss < was ? Math.max(MIN_LOSS_DB, was + (loss - was) * LEARN_DOWN) : Math.min(START_LOSS_DB, was + LEARN_UP_DB);
+  }
+}
+
+function toDb(meanSquare: number): number {
+  return meanSquare > 1e-12 ? 10 * Math.log10(meanSquare) : SILENT_DB;
+}
+
+/** Mean square of `x` (0 when empty). */
+export function meanSquareOf(x: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += (x[i] as number) * (x[i] as number);
+  return x.length ? sum / x.length : 0;
+}
