@@ -11,6 +11,7 @@ import {
 } from '../worklets/protocol.js';
 import { RingBuffer, ringModulus } from '../worklets/ring-buffer.js';
 import { loadWorklets } from '../worklets/worklet-loader.js';
+import { PendingSpeech } from './pending-speech.js';
 import type { StreamingVoiceSourceEvents, StreamingVoiceSourceOptions, VoicePlaybackState } from './voice-source-types.js';
 
 export {
@@ -21,11 +22,6 @@ export {
 } from './voice-source-types.js';
 
 const STATE_NAMES: readonly VoicePlaybackState[] = ['idle', 'buffering', 'playing'];
-
-interface Pending {
-  readonly samples: Float32Array | null; // null marks an end()
-  offset: number;
-}
 
 /**
  * A looping streaming clip for speech that arrives in pieces (Unity's streaming `AudioClip`
@@ -58,9 +54,8 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
   private readonly modulus: number;
   private readonly resampler: Resampler | null;
   private scratch = new Float32Array(0);
-  private readonly pending: Pending[] = [];
-  private pendingFrames = 0;
-  private pumpTimer: ReturnType<typeof setInterval> | null = null;
+  /** Speech that did not fit in the ring (or the message path's window) yet. */
+  private readonly pending = new PendingSpeech(() => this.update());
   private writePos = 0; // message path: frames posted, modulo `modulus`
   private consumedPos = 0; // message path: worklet's read position from the last stats
   private playedTotal = 0;
@@ -72,6 +67,8 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
   private lastUnderruns = 0;
   private destroyed = false;
   private pausedValue = false;
+  private readonly pushBound = (src: Float32Array, start: number, end: number): number => this.push(src, start, end);
+  private readonly markEndBound = (): void => this.markEnd();
 
   /**
    * Loads the worklet (once per context) and builds a source. Connect it with {@link connect}.
@@ -168,11 +165,8 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
       const tail = this.resampler.flush();
       if (tail.length > 0) this.write(tail, 0, tail.length, false);
     }
-    if (this.pending.length > 0) {
-      this.pending.push({ samples: null, offset: 0 });
-      return;
-    }
-    this.markEnd();
+    if (this.pending.empty) this.markEnd();
+    else this.pending.add(null);
   }
 
   /**
@@ -183,10 +177,7 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
   clear(): void {
     this.assertAlive();
     // Speech still waiting on the main thread never reaches the ring: count it consumed now.
-    this.consumedTotal += this.pendingFrames;
-    this.pending.length = 0;
-    this.pendingFrames = 0;
-    this.stopPumpTimer();
+    this.consumedTotal += this.pending.clear();
     this.resampler?.reset();
     if (this.ring) {
       Atomics.store(this.control, Slot.ClearPos, this.ring.writePosition);
@@ -237,7 +228,7 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
   /** Milliseconds of speech queued and not yet played. */
   get bufferedMs(): number {
     const queued = this.ring ? this.ring.unread() : this.distance(this.writePos, this.consumedPos);
-    return ((queued + this.pendingFrames) / this.sampleRate) * 1000;
+    return ((queued + this.pending.frames) / this.sampleRate) * 1000;
   }
 
   /** Frames (at {@link sampleRate}) of queued speech played so far; silence is not counted. */
@@ -286,7 +277,7 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
    */
   update(): void {
     if (this.destroyed) return;
-    if (this.pending.length > 0) this.pump();
+    if (!this.pending.empty) this.pending.drain(this.pushBound, this.markEndBound);
     this.syncPlayed();
     const underruns = Atomics.load(this.control, Slot.Underruns);
     if (underruns !== this.lastUnderruns) {
@@ -304,9 +295,7 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.stopPumpTimer();
-    this.pending.length = 0;
-    this.pendingFrames = 0;
+    this.pending.destroy();
     if (this.ring) Atomics.store(this.control, Slot.Dispose, 1);
     else this.post({ type: 'dispose' });
     this.node.port.onmessage = null;
@@ -318,13 +307,8 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
   private write(src: Float32Array, start: number, end: number, copyPending: boolean): void {
     this.writtenTotal += end - start;
     let offset = start;
-    if (this.pending.length === 0) offset += this.push(src, offset, end);
-    if (offset < end) {
-      const rest = copyPending || start !== 0 || end !== src.length ? src.slice(offset, end) : src;
-      this.pending.push({ samples: rest, offset: 0 });
-      this.pendingFrames += rest.length;
-      this.startPumpTimer();
-    }
+    if (this.pending.empty) offset += this.push(src, offset, end);
+    if (offset < end) this.pending.add(copyPending || start !== 0 || end !== src.length ? src.slice(offset, end) : src);
   }
 
   /** Writes what fits into the ring (shared) or posts it (message); returns the count taken. */
@@ -337,22 +321,6 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
     this.node.port.postMessage({ type: 'data', samples: chunk } satisfies MainToPlayback, [chunk.buffer]);
     this.writePos = (this.writePos + count) % this.modulus;
     return count;
-  }
-
-  private pump(): void {
-    while (this.pending.length > 0) {
-      const head = this.pending[0] as Pending;
-      if (head.samples === null) {
-        this.markEnd();
-      } else {
-        const took = this.push(head.samples, head.offset, head.samples.length);
-        head.offset += took;
-        this.pendingFrames -= took;
-        if (head.offset < head.samples.length) return;
-      }
-      this.pending.shift();
-    }
-    this.stopPumpTimer();
   }
 
   private markEnd(): void {
@@ -397,15 +365,6 @@ export class StreamingVoiceSource extends TypedEmitter<StreamingVoiceSourceEvent
 
   private post(msg: MainToPlayback): void {
     this.node.port.postMessage(msg);
-  }
-
-  private startPumpTimer(): void {
-    this.pumpTimer ??= setInterval(() => this.update(), 20);
-  }
-
-  private stopPumpTimer(): void {
-    if (this.pumpTimer !== null) clearInterval(this.pumpTimer);
-    this.pumpTimer = null;
   }
 
   private assertAlive(): void {
