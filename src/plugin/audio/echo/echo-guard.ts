@@ -270,6 +270,7 @@ export class EchoGuard {
       // probe, the NPC is asked to pause while the guard listens on.
       if (this.probeChunks > 0) {
         this.probing = 0;
+        this.gate.forgetRecent(); // what led up to it may be the player's
         this.probeSound = 0;
         this.probeSettleEnd = this.probeSettleChunks;
         this.probeEnd = this.probeChunks;
@@ -301,6 +302,7 @@ export class EchoGuard {
   }
 
   private takeFloor(send: (chunk: MicChunk) => void): void {
+    this.gate.forgetRecent();
     this.probing = -1;
     this.floor = true;
     this.quietRun = 0;
@@ -368,7 +370,7 @@ export class EchoGuard {
     const i = this.fifoStart;
     const slot = this.slots[i] as MicChunk;
     // Not the player's: what her echo can be in this room.
-    if (silenceBursts) this.gate.learn(this.bounds[i] as number, this.playing[i] === 1, slot.meanSquare);
+    if (silenceBursts) this.gate.learn(this.bounds[i] as number, this.playing[i] === 1, slot.meanSquare, this.floorMeanSquare);
     if (this.loud[i] !== QUIET) {
       if (this.loud[i] === PLAYER) this.loudInLine--;
       if (silenceBursts) {

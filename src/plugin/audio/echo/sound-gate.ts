@@ -1,3 +1,5 @@
+import { ReturnLossWindow } from './return-loss.js';
+
 /** The microphone's noise floor is the quietest chunk of the last 2 s… */
 const NOISE_WINDOW_CHUNKS = 100;
 /** …and only sound this far above it counts as sound: a fan is not the player (docs/rooms.md). */
@@ -14,12 +16,12 @@ const START_LOSS_DB = 90;
 const MIN_LOSS_DB = 6;
 /** Sound must stand this far above her echo's bound to be the player's. */
 const MARGIN_DB = 3;
-/** Towards an echo louder than the bound, the loss moves this share of the way per chunk… */
-const LEARN_DOWN = 0.1;
-/** …and otherwise back up this many dB per chunk (0.5 dB/s while she speaks). */
-const LEARN_UP_DB = 0.01;
 /** Her voice counts as playing now when one of its newest this many chunks is above {@link VOICE_DB}. */
 const PLAYING_CHUNKS = 3;
+/** What is learned waits this many chunks (1 s) before it counts: sound that leads up to the player taking the floor is theirs. */
+const LEARN_DELAY_CHUNKS = 50;
+/** Room for that many chunks learned (the guard may learn a whole delay line at once). */
+const PENDING = 128;
 /** Below this her voice is too faint for what the microphone hears to say anything about her echo, dBFS. */
 const VOICE_DB = -50;
 const SILENT_DB = -120;
@@ -49,13 +51,18 @@ export class SoundGate {
   private boundDb = SILENT_DB;
   private playing = false;
   /** The loss while she plays (a canceller's suppressor at work), and after she stopped (it lets go). */
-  private readonly lossDb: [number, number] = [START_LOSS_DB, START_LOSS_DB];
+  private readonly losses = [new ReturnLossWindow(START_LOSS_DB, MIN_LOSS_DB), new ReturnLossWindow(START_LOSS_DB, MIN_LOSS_DB)] as const;
+  /** Chunks learned from but not yet counted ({@link LEARN_DELAY_CHUNKS}): when, her bound, whether she played, what was heard, the floor. */
+  private readonly pending = new Float64Array(PENDING * 5);
+  private pendingStart = 0;
+  private pendingCount = 0;
 
   /** Adds one chunk: the microphone's and her voice's mean squares over the same 20 ms. */
   push(micMeanSquare: number, voiceMeanSquare: number): void {
     this.recent[this.chunks % NOISE_WINDOW_CHUNKS] = micMeanSquare;
     this.voice[this.chunks % HISTORY_CHUNKS] = toDb(voiceMeanSquare);
     this.chunks++;
+    while (this.pendingCount > 0 && (this.pending[this.pendingStart * 5] as number) <= this.chunks - LEARN_DELAY_CHUNKS) this.countOldest();
     let min = Number.POSITIVE_INFINITY;
     for (let i = 0; i < NOISE_WINDOW_CHUNKS; i++) if ((this.recent[i] as number) < min) min = this.recent[i] as number;
     this.noise = min;
@@ -83,7 +90,7 @@ export class SoundGate {
 
   /** The return loss the room has shown so far while she plays, and after she stopped, dB. */
   get returnLossDb(): readonly [number, number] {
-    return this.lossDb;
+    return [this.losses[0].lossDb, this.losses[1].lossDb];
   }
 
   /** The microphone's noise floor, dBFS (−120 for silence). */
@@ -98,7 +105,7 @@ export class SoundGate {
 
   /** The least mean square a chunk needs now to be the player's (above her echo's bound too), and at least `least`. */
   threshold(least: number): number {
-    const loss = this.lossDb[this.playing ? 0 : 1] as number;
+    const loss = this.losses[this.playing ? 0 : 1].lossDb;
     return Math.max(this.floor(least), 10 ** ((this.boundDb - loss + MARGIN_DB) / 10));
   }
 
@@ -111,14 +118,41 @@ export class SoundGate {
   /**
    * Learns from a chunk the guard found was not the player (sent as silence or as it came while
    * she spoke): {@link SoundGate.voiceBoundDb} and {@link SoundGate.playingNow} as they were when
-   * the chunk came in, and the chunk's mean square.
+   * the chunk came in, the chunk's mean square, and `least` as in {@link SoundGate.floor}. A chunk
+   * at or below the floor counts at the floor (her echo was at most that loud), which keeps the
+   * quantile one of all her chunks, not only of her leaks. A chunk counts a second later,
+   * unless {@link SoundGate.forgetRecent} came first.
    */
-  learn(bound: number, playing: boolean, micMeanSquare: number): void {
-    const i = playing ? 0 : 1;
-    if (bound < VOICE_DB || micMeanSquare <= this.noise * ABOVE_NOISE) return;
-    const loss = bound - toDb(micMeanSquare);
-    const was = this.lossDb[i] as number;
-    this.lossDb[i] = loss < was ? Math.max(MIN_LOSS_DB, was + (loss - was) * LEARN_DOWN) : Math.min(START_LOSS_DB, was + LEARN_UP_DB);
+  learn(bound: number, playing: boolean, micMeanSquare: number, least: number): void {
+    if (bound < VOICE_DB) return;
+    if (this.pendingCount === PENDING) this.countOldest();
+    const slot = ((this.pendingStart + this.pendingCount) % PENDING) * 5;
+    this.pendingCount++;
+    const p = this.pending;
+    p[slot] = this.chunks;
+    p[slot + 1] = bound;
+    p[slot + 2] = playing ? 1 : 0;
+    p[slot + 3] = micMeanSquare;
+    p[slot + 4] = this.floor(least);
+  }
+
+  /** Forgets what was learned over the last second: the player took the floor (or may be taking it), so that sound was theirs. */
+  forgetRecent(): void {
+    this.pendingStart = 0;
+    this.pendingCount = 0;
+  }
+
+  /** Counts the oldest pending chunk towards its loss. */
+  private countOldest(): void {
+    const p = this.pending;
+    const slot = this.pendingStart * 5;
+    const bound = p[slot + 1] as number;
+    const window = this.losses[p[slot + 2] === 1 ? 0 : 1];
+    const heard = p[slot + 3] as number;
+    const floor = p[slot + 4] as number;
+    window.add(bound - toDb(Math.max(heard, floor)));
+    this.pendingStart = (this.pendingStart + 1) % PENDING;
+    this.pendingCount--;
   }
 }
 
