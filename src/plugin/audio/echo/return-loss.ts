@@ -2,8 +2,6 @@
 const WINDOW_CHUNKS = 500;
 /** Losses are kept to the dB, 0–100. */
 const BINS = 101;
-/** The loss assumed is the one only this share of the window's chunks came back louder than. */
-const QUANTILE = 0.05;
 
 /**
  * The return loss her echo has shown over the last chunks it was learned from, as a 1 dB histogram
@@ -23,6 +21,8 @@ export class ReturnLossWindow {
     private readonly startDb: number,
     /** The least loss ever assumed, dB. */
     private readonly minDb: number,
+    /** The loss assumed is the one only this share of the window's chunks came back louder than. */
+    private readonly quantile: number,
   ) {}
 
   /** Adds one chunk's loss (her voice's bound less what the microphone heard), dB. */
@@ -40,7 +40,7 @@ export class ReturnLossWindow {
   /** The loss to assume now, dB: the window's low quantile, at least the minimum; the start value while it is empty. */
   get lossDb(): number {
     if (this.count === 0) return this.startDb;
-    const want = Math.max(1, Math.ceil(this.count * QUANTILE));
+    const want = Math.max(1, Math.ceil(this.count * this.quantile));
     let seen = 0;
     for (let b = 0; b < BINS; b++) {
       seen += this.bins[b] as number;

@@ -20,6 +20,13 @@ const MARGIN_DB = 3;
 const PLAYING_CHUNKS = 3;
 /** What is learned waits this many chunks (1 s) before it counts: sound that leads up to the player taking the floor is theirs. */
 const LEARN_DELAY_CHUNKS = 50;
+/**
+ * While she plays, the loss only one chunk in twenty came back louder than: a leak above it asks
+ * her to pause, and the probe catches it. After she stopped (and in the probe itself), one in a
+ * hundred: what passes there is taken for the player (docs/rooms.md).
+ */
+const PLAYING_QUANTILE = 0.05;
+const STOPPED_QUANTILE = 0.01;
 /** Room for that many chunks learned (the guard may learn a whole delay line at once). */
 const PENDING = 128;
 /** Below this her voice is too faint for what the microphone hears to say anything about her echo, dBFS. */
@@ -51,7 +58,10 @@ export class SoundGate {
   private boundDb = SILENT_DB;
   private playing = false;
   /** The loss while she plays (a canceller's suppressor at work), and after she stopped (it lets go). */
-  private readonly losses = [new ReturnLossWindow(START_LOSS_DB, MIN_LOSS_DB), new ReturnLossWindow(START_LOSS_DB, MIN_LOSS_DB)] as const;
+  private readonly losses = [
+    new ReturnLossWindow(START_LOSS_DB, MIN_LOSS_DB, PLAYING_QUANTILE),
+    new ReturnLossWindow(START_LOSS_DB, MIN_LOSS_DB, STOPPED_QUANTILE),
+  ] as const;
   /** Chunks learned from but not yet counted ({@link LEARN_DELAY_CHUNKS}): when, her bound, whether she played, what was heard, the floor. */
   private readonly pending = new Float64Array(PENDING * 5);
   private pendingStart = 0;
