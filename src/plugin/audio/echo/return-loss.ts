@@ -15,6 +15,8 @@ export class ReturnLossWindow {
   private readonly bins = new Uint16Array(BINS);
   private count = 0;
   private next = 0;
+  /** The quantile, kept up to date by {@link ReturnLossWindow.add}: it is read for every chunk. */
+  private current: number;
 
   constructor(
     /** The loss before anything was learned, dB. */
@@ -23,7 +25,9 @@ export class ReturnLossWindow {
     private readonly minDb: number,
     /** The loss assumed is the one only this share of the window's chunks came back louder than. */
     private readonly quantile: number,
-  ) {}
+  ) {
+    this.current = startDb;
+  }
 
   /** Adds one chunk's loss (her voice's bound less what the microphone heard), dB. */
   add(lossDb: number): void {
@@ -35,11 +39,15 @@ export class ReturnLossWindow {
     this.ring[this.next] = bin;
     this.bins[bin] = (this.bins[bin] as number) + 1;
     this.next = (this.next + 1) % WINDOW_CHUNKS;
+    this.current = this.quantileDb();
   }
 
   /** The loss to assume now, dB: the window's low quantile, at least the minimum; the start value while it is empty. */
   get lossDb(): number {
-    if (this.count === 0) return this.startDb;
+    return this.current;
+  }
+
+  private quantileDb(): number {
     const want = Math.max(1, Math.ceil(this.count * this.quantile));
     let seen = 0;
     for (let b = 0; b < BINS; b++) {

@@ -62,8 +62,8 @@ export class SoundGate {
     new ReturnLossWindow(START_LOSS_DB, MIN_LOSS_DB, PLAYING_QUANTILE),
     new ReturnLossWindow(START_LOSS_DB, MIN_LOSS_DB, STOPPED_QUANTILE),
   ] as const;
-  /** Chunks learned from but not yet counted ({@link LEARN_DELAY_CHUNKS}): when, her bound, whether she played, what was heard, the floor. */
-  private readonly pending = new Float64Array(PENDING * 5);
+  /** Chunks learned from but not yet counted ({@link LEARN_DELAY_CHUNKS}): when, the loss, whether she played. */
+  private readonly pending = new Float64Array(PENDING * 3);
   private pendingStart = 0;
   private pendingCount = 0;
 
@@ -72,7 +72,7 @@ export class SoundGate {
     this.recent[this.chunks % NOISE_WINDOW_CHUNKS] = micMeanSquare;
     this.voice[this.chunks % HISTORY_CHUNKS] = toDb(voiceMeanSquare);
     this.chunks++;
-    while (this.pendingCount > 0 && (this.pending[this.pendingStart * 5] as number) <= this.chunks - LEARN_DELAY_CHUNKS) this.countOldest();
+    while (this.pendingCount > 0 && (this.pending[this.pendingStart * 3] as number) <= this.chunks - LEARN_DELAY_CHUNKS) this.countOldest();
     let min = Number.POSITIVE_INFINITY;
     for (let i = 0; i < NOISE_WINDOW_CHUNKS; i++) if ((this.recent[i] as number) < min) min = this.recent[i] as number;
     this.noise = min;
@@ -136,14 +136,11 @@ export class SoundGate {
   learn(bound: number, playing: boolean, micMeanSquare: number, least: number): void {
     if (bound < VOICE_DB) return;
     if (this.pendingCount === PENDING) this.countOldest();
-    const slot = ((this.pendingStart + this.pendingCount) % PENDING) * 5;
+    const slot = ((this.pendingStart + this.pendingCount) % PENDING) * 3;
     this.pendingCount++;
-    const p = this.pending;
-    p[slot] = this.chunks;
-    p[slot + 1] = bound;
-    p[slot + 2] = playing ? 1 : 0;
-    p[slot + 3] = micMeanSquare;
-    p[slot + 4] = this.floor(least);
+    this.pending[slot] = this.chunks;
+    this.pending[slot + 1] = bound - toDb(Math.max(micMeanSquare, this.floor(least)));
+    this.pending[slot + 2] = playing ? 1 : 0;
   }
 
   /** Forgets what was learned over the last second: the player took the floor (or may be taking it), so that sound was theirs. */
@@ -154,13 +151,8 @@ export class SoundGate {
 
   /** Counts the oldest pending chunk towards its loss. */
   private countOldest(): void {
-    const p = this.pending;
-    const slot = this.pendingStart * 5;
-    const bound = p[slot + 1] as number;
-    const window = this.losses[p[slot + 2] === 1 ? 0 : 1];
-    const heard = p[slot + 3] as number;
-    const floor = p[slot + 4] as number;
-    window.add(bound - toDb(Math.max(heard, floor)));
+    const slot = this.pendingStart * 3;
+    this.losses[this.pending[slot + 2] === 1 ? 0 : 1].add(this.pending[slot + 1] as number);
     this.pendingStart = (this.pendingStart + 1) % PENDING;
     this.pendingCount--;
   }
