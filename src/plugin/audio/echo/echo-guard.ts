@@ -1,6 +1,7 @@
 import { MicChunk } from '../capture/mic-chunk.js';
+import { BandGate } from './band-gate.js';
 import { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
-import { meanSquareOf, PLAYER, QUIET, SoundGate } from './sound-gate.js';
+import { meanSquareOf, PLAYER, QUIET, SOUND, SoundGate } from './sound-gate.js';
 
 export { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
 
@@ -35,7 +36,11 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
   onsetTalkMs?: number;
   /** See {@link EchoGuardOptions.onsetTalkMs}. @defaultValue 700 */
   onsetMs?: number;
-  /** After a leak, treat the echo as present for at least this long. @defaultValue 10000 */
+  /**
+   * After a leak, treat the echo as present (hold the microphone) for at least this long. With a
+   * probe, a second: the probe catches what slips, and ten seconds of holding is ten seconds in
+   * which the player cannot interrupt (docs/rooms.md). @defaultValue 10000, or 1000 with a probe
+   */
   stickyMs?: number;
   /**
    * Ask the NPC to pause before believing sound is the player: when sound lasts, the guard first
@@ -96,13 +101,17 @@ export class EchoGuard {
   /** What counts as sound towards the floor: with a probe to catch mistakes, fainter sound. */
   private readonly floorMeanSquare: number;
   private readonly stickyChunks: number;
-  /** What sound can be the player's: above the noise floor and her echo's bound. */
+  /** What sound can be the player's: above the noise floor and her echo's bound… */
   private readonly gate = new SoundGate();
+  /** …there, and in enough bands of its own. */
+  private readonly bands = new BandGate(CHUNK);
   private readonly slots: MicChunk[];
   private readonly loud: Uint8Array;
   /** {@link SoundGate.voiceBoundDb} and {@link SoundGate.playingNow} as each chunk in the line came in, to learn from when it leaves. */
   private readonly bounds: Float64Array;
   private readonly playing: Uint8Array;
+  /** {@link BandGate.chunk} of each chunk in the line. */
+  private readonly chunkNumbers: Int32Array;
   private fifoStart = 0;
   private fifoCount = 0;
   private loudInLine = 0;
@@ -151,7 +160,7 @@ export class EchoGuard {
     this.onsetTalkChunks = Math.max(this.talkChunks, Math.round(onsetTalkMs / 20));
     this.onsetChunks = Math.round((options.onsetMs ?? 700) / 20);
     this.soundMeanSquare = 10 ** ((options.audibleDb ?? -55) / 10);
-    this.stickyChunks = Math.round((options.stickyMs ?? 10_000) / 20);
+    this.stickyChunks = Math.round((options.stickyMs ?? ((options.probeMs ?? 0) > 0 ? 1000 : 10_000)) / 20);
     this.probeChunks = Math.max(0, Math.round((options.probeMs ?? 0) / 20));
     this.probeSettleChunks = Math.min(this.probeChunks - 1, Math.round(PROBE_SETTLE_MS / 20));
     this.probeMaxChunks = this.probeChunks > 0 ? this.probeChunks + Math.round(PROBE_MAX_LATE_MS / 20) : 0;
@@ -163,6 +172,7 @@ export class EchoGuard {
     this.loud = new Uint8Array(slots);
     this.bounds = new Float64Array(slots);
     this.playing = new Uint8Array(slots);
+    this.chunkNumbers = new Int32Array(slots);
   }
 
   get state(): EchoState {
@@ -219,6 +229,7 @@ export class EchoGuard {
     const pausedMs = this.estimator.msSinceActive;
     this.estimator.push(mic.samples, ref);
     this.gate.push(mic.meanSquare, meanSquareOf(ref));
+    this.bands.push(mic.samples, ref, this.gate.playingNow);
     this.chunks++;
     if (pausedMs >= ONSET_AFTER_PAUSE_MS && this.estimator.msSinceActive < 20) this.lineStart = this.chunks;
     if (this.chunks % this.everyChunks === 0 && this.estimator.msSinceActive <= 200) this.measure();
@@ -252,7 +263,7 @@ export class EchoGuard {
       if (e) this.onEstimate(e, this.stateValue);
       return;
     }
-    const sound = this.gate.classify(mic.meanSquare, this.floorMeanSquare);
+    const sound = this.classify(mic, this.floorMeanSquare);
     const loud = sound === PLAYER;
     if (this.floor) {
       this.quietRun = loud ? 0 : this.quietRun + 1;
@@ -270,7 +281,7 @@ export class EchoGuard {
       // probe, the NPC is asked to pause while the guard listens on.
       if (this.probeChunks > 0) {
         this.probing = 0;
-        this.gate.forgetRecent(); // what led up to it may be the player's
+        this.forgetRecent(); // what led up to it may be the player's
         this.probeSound = 0;
         this.probeSettleEnd = this.probeSettleChunks;
         this.probeEnd = this.probeChunks;
@@ -301,8 +312,19 @@ export class EchoGuard {
     this.probeEnd = this.probeSettleEnd + listen;
   }
 
-  private takeFloor(send: (chunk: MicChunk) => void): void {
+  /** What the newest chunk holds: nothing above the noise floor, sound, or sound that may be the player's (in enough bands). */
+  private classify(mic: MicChunk, least: number): typeof QUIET | typeof SOUND | typeof PLAYER {
+    if (this.gate.classify(mic.meanSquare, least) === QUIET) return QUIET;
+    return this.bands.player(least) ? PLAYER : SOUND;
+  }
+
+  private forgetRecent(): void {
     this.gate.forgetRecent();
+    this.bands.forgetRecent();
+  }
+
+  private takeFloor(send: (chunk: MicChunk) => void): void {
+    this.forgetRecent();
     this.probing = -1;
     this.floor = true;
     this.quietRun = 0;
@@ -313,7 +335,7 @@ export class EchoGuard {
   /** One chunk of a probe: hold it; at the end, the player takes the floor, or it was the NPC's echo. */
   private probe(mic: MicChunk, send: (chunk: MicChunk) => void): void {
     const pushToTalkHeld = this.talkKeyHeld;
-    const sound = this.gate.classify(mic.meanSquare, this.soundMeanSquare);
+    const sound = this.classify(mic, this.soundMeanSquare);
     this.enqueue(mic, sound);
     if (++this.probing > this.probeSettleEnd && sound === PLAYER) this.probeSound++;
     const talksOn = this.probeSound >= Math.ceil((this.probeEnd - this.probeSettleEnd) * PROBE_SOUND_SHARE);
@@ -361,6 +383,7 @@ export class EchoGuard {
     this.loud[i] = sound;
     this.bounds[i] = this.gate.voiceBoundDb;
     this.playing[i] = this.gate.playingNow ? 1 : 0;
+    this.chunkNumbers[i] = this.bands.chunk;
     if (sound === PLAYER) this.loudInLine++;
     this.fifoCount++;
   }
@@ -370,7 +393,10 @@ export class EchoGuard {
     const i = this.fifoStart;
     const slot = this.slots[i] as MicChunk;
     // Not the player's: what her echo can be in this room.
-    if (silenceBursts) this.gate.learn(this.bounds[i] as number, this.playing[i] === 1, slot.meanSquare, this.floorMeanSquare);
+    if (silenceBursts) {
+      this.gate.learn(this.bounds[i] as number, this.playing[i] === 1, slot.meanSquare, this.floorMeanSquare);
+      this.bands.learn(this.chunkNumbers[i] as number, this.playing[i] === 1);
+    }
     if (this.loud[i] !== QUIET) {
       if (this.loud[i] === PLAYER) this.loudInLine--;
       if (silenceBursts) {

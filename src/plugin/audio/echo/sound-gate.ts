@@ -1,32 +1,32 @@
 import { ReturnLossWindow } from './return-loss.js';
 
 /** The microphone's noise floor is the quietest chunk of the last 2 s… */
-const NOISE_WINDOW_CHUNKS = 100;
+export const NOISE_WINDOW_CHUNKS = 100;
 /** …and only sound this far above it counts as sound: a fan is not the player (docs/rooms.md). */
 const ABOVE_NOISE = 10 ** (10 / 10);
 /** Her echo arrives up to this many chunks after she played it (output, room and input latency)… */
-const ECHO_DELAY_CHUNKS = 15;
+export const ECHO_DELAY_CHUNKS = 15;
 /** …then dies away at most this fast, dB per 20 ms chunk (a reverberation time of 0.6 s). */
-const DECAY_DB_PER_CHUNK = 2;
+export const DECAY_DB_PER_CHUNK = 2;
 /** Chunks of her voice the bound looks back over. */
-const HISTORY_CHUNKS = ECHO_DELAY_CHUNKS + 30;
+export const HISTORY_CHUNKS = ECHO_DELAY_CHUNKS + 30;
 /** Return loss assumed before the room has shown any: a canceller that works (its residue is 90–110 dB down, docs/decisions.md). */
-const START_LOSS_DB = 90;
+export const START_LOSS_DB = 90;
 /** Never assume her echo comes back louder than this below her voice (a Geigel detector's 6 dB). */
-const MIN_LOSS_DB = 6;
+export const MIN_LOSS_DB = 6;
 /** Sound must stand this far above her echo's bound to be the player's. */
-const MARGIN_DB = 3;
+export const MARGIN_DB = 3;
 /** Her voice counts as playing now when one of its newest this many chunks is above {@link VOICE_DB}. */
 const PLAYING_CHUNKS = 3;
 /** What is learned waits this many chunks (1 s) before it counts: sound that leads up to the player taking the floor is theirs. */
-const LEARN_DELAY_CHUNKS = 50;
+export const LEARN_DELAY_CHUNKS = 50;
 /**
  * While she plays, the loss only one chunk in twenty came back louder than: a leak above it asks
  * her to pause, and the probe catches it. After she stopped (and in the probe itself), one in a
  * hundred: what passes there is taken for the player (docs/rooms.md).
  */
-const PLAYING_QUANTILE = 0.05;
-const STOPPED_QUANTILE = 0.01;
+export const PLAYING_QUANTILE = 0.05;
+export const STOPPED_QUANTILE = 0.01;
 /** Room for that many chunks learned (the guard may learn a whole delay line at once). */
 const PENDING = 128;
 /** Below this her voice is too faint for what the microphone hears to say anything about her echo, dBFS. */

@@ -415,6 +415,28 @@ describe('EchoGuard', () => {
     expect(guard.state).toBe('echo');
   });
 
+  it('auto with a probe: after a leak the microphone is held for a second, not ten — a player two seconds later still asks her to pause', async () => {
+    const ref = speechLike(8, 71);
+    const words = await playerSpeech16k('Excuse me, I need to tell you something important right now.');
+    const player = concat(silence16k(5.5), words).subarray(0, ref.length);
+    const squeezed = player.map((v) => v * 10 ** (-30 / 20)); // the canceller squeezes a player talking over her
+    // The canceller slips for half a second at 3 s: her own waveform, 10 dB down.
+    const echo = delayed(ref, 100, 0.3);
+    const echoOf = add(delayed(ref, 100, 1e-5), speechLike(8, 72, 1e-4)).map((v, i) =>
+      i >= 3 * RATE && i < 3.5 * RATE ? v + (echo[i] as number) : v,
+    );
+    const speaks = range(0, chunksIn(ref)).find((k) => rms(player.subarray(k * CHUNK, (k + 1) * CHUNK)) > 1e-3) as number;
+    const probed = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const { pausedAt } = runPausing(probed, echoOf, player, squeezed, ref);
+    expect(probed.leaks).toBeGreaterThan(0);
+    expect(pausedAt).toBeGreaterThan(speaks);
+    expect(pausedAt).toBeLessThan(speaks + 25);
+    // Held for ten seconds after the leak (the default without a probe), the same player is not heard while she speaks.
+    const held = new EchoGuard(true, () => {}, { probeMs: 360, stickyMs: 10_000 });
+    expect(runPausing(held, echoOf, player, squeezed, ref).pausedAt).toBe(-1);
+    await closeSpeech();
+  });
+
   it('auto: a player talking over the NPC is never taken for a leak; a slip always is caught before it is sent (real speech)', async () => {
     const npcLines = [
       'Halt, traveller. The gate is closed after dark, by order of the captain.',
