@@ -112,6 +112,7 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
   const voiceToVoice: number[] = [];
   const missed: string[] = [];
   const failed: string[] = [];
+  const turnsLost: string[] = [];
   demo = null;
   try {
     demo = await open({ music: MUSIC });
@@ -126,7 +127,13 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
         await settle(demo);
         continue;
       }
-      voiceToVoice.push(await roomVoiceToVoice(loop, demo, wav));
+      // A turn whose end or reply the recordings do not show is left out, said in the unit, and the series goes on.
+      try {
+        voiceToVoice.push(await roomVoiceToVoice(loop, demo, wav));
+      } catch (e) {
+        turnsLost.push(reason(e));
+        await settle(demo);
+      }
     }
   } catch (e) {
     failed.push(`; stopped after ${bargeIns.length} barge-ins: ${reason(e)}`);
@@ -158,7 +165,9 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
     metrics.push({
       metric: 'loop_voice_to_voice_ms_p50',
       value: percentileOf(voiceToVoice, 0.5),
-      unit: `ms (N = ${voiceToVoice.length}; turns: ${voiceToVoice.join(', ')}; 500 ms silence window included)`,
+      unit: `ms (N = ${voiceToVoice.length}; turns: ${voiceToVoice.join(', ')}; 500 ms silence window included)${
+        turnsLost.length ? `; ${turnsLost.length} not measured: ${[...new Set(turnsLost)].join(' / ')}` : ''
+      }`,
       target: '≤ 800 ms',
     });
   if (!bargeIns.length)
