@@ -1,58 +1,11 @@
 import { MicChunk } from '../capture/mic-chunk.js';
 import { BandGate } from './band-gate.js';
-import { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
+import { type EchoEstimate, EchoEstimator, type EchoMode } from './echo-estimator.js';
+import type { EchoGuardOptions } from './echo-guard-options.js';
 import { meanSquareOf, PLAYER, QUIET, SOUND, SoundGate } from './sound-gate.js';
 
 export { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
-
-export interface EchoGuardOptions extends EchoEstimatorOptions {
-  /** @defaultValue 'auto' */
-  mode?: EchoMode;
-  /**
-   * Keep the microphone held this long after the NPC falls silent (room tail); the measured
-   * speaker → microphone delay is added, and before the first measurement it is at least 700 ms.
-   * @defaultValue 300
-   */
-  hangoverMs?: number;
-  /** Re-estimate this often while the NPC speaks. @defaultValue 500 */
-  everyMs?: number;
-  /**
-   * While the NPC speaks and the echo is believed cancelled, the microphone runs this far behind,
-   * so that what the canceller lets slip is caught before it is sent. @defaultValue 160
-   */
-  lookaheadMs?: number;
-  /**
-   * …and sound at the microphone only goes out once it has lasted this long (within the
-   * lookahead): a player taking the floor talks on, while a canceller re-locking after the output
-   * delay moves lets through bursts of a tenth of a second or so. Shorter bursts are sent as
-   * silence. With a probe ({@link EchoGuardOptions.probeMs}), sound down to −80 dBFS counts. @defaultValue 140, or 120 with a probe
-   */
-  minTalkMs?: number;
-  /**
-   * …except in the first {@link EchoGuardOptions.onsetMs} of the NPC speaking after a pause (¼ s), when
-   * echo cancellers (re-)converge and let through longer bursts: then the sound must also have
-   * been going on this long, and still be. @defaultValue 400, or none with a probe
-   */
-  onsetTalkMs?: number;
-  /** See {@link EchoGuardOptions.onsetTalkMs}. @defaultValue 700 */
-  onsetMs?: number;
-  /**
-   * After a leak, treat the echo as present (hold the microphone) for at least this long. With a
-   * probe, a second: the probe catches what slips, and ten seconds of holding is ten seconds in
-   * which the player cannot interrupt (docs/rooms.md). @defaultValue 10000, or 1000 with a probe
-   */
-  stickyMs?: number;
-  /**
-   * Ask the NPC to pause before believing sound is the player: when sound lasts, the guard first
-   * holds it and reports {@link EchoGuard.playerHasFloor} (the NPC's voice pauses on it and the guard
-   * is told {@link EchoGuard.voiceStopped}), then listens this long. Echo — a canceller slipping —
-   * stops with the NPC's voice; a player talks on. Only then
-   * does anything go out (all of it, in order); if the sound stopped, it goes out as silence and
-   * {@link EchoGuard.falseAlarms} counts it. 0 turns the probe off (the sound goes out at once).
-   * For a guard whose voice can be paused. @defaultValue 0
-   */
-  probeMs?: number;
-}
+export type { EchoGuardOptions } from './echo-guard-options.js';
 
 /** What the guard believes about the echo path. */
 export type EchoState = 'unknown' | 'cancelled' | 'echo';
