@@ -21,13 +21,15 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
    * …and sound at the microphone only goes out once it has lasted this long (within the
    * lookahead): a player taking the floor talks on, while a canceller re-locking after the output
    * delay moves lets through bursts of a tenth of a second or so. Shorter bursts are sent as
-   * silence. With a probe ({@link EchoGuardOptions.probeMs}), sound down to −80 dBFS counts. @defaultValue 140, or 120 with a probe
+   * silence. With a probe ({@link EchoGuardOptions.probeMs}), sound down to −80 dBFS counts, and sound
+   * 20 dB above her echo's bound counts twice: a player's first syllable is that loud, and the
+   * canceller squeezes what follows. @defaultValue 140, or 120 with a probe
    */
   minTalkMs?: number;
   /**
    * …except in the first {@link EchoGuardOptions.onsetMs} of the NPC speaking after a pause (¼ s), when
    * echo cancellers (re-)converge and let through longer bursts: then the sound must also have
-   * been going on this long, and still be. @defaultValue 400, or none with a probe
+   * been going on this long, and still be. @defaultValue 400, or 300 with a probe
    */
   onsetTalkMs?: number;
   /** See {@link EchoGuardOptions.onsetTalkMs}. @defaultValue 700 */

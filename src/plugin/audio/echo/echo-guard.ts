@@ -23,6 +23,15 @@ const PROBE_SOUND_SHARE = 0.3;
 const PROBE_MAX_LATE_MS = 1000;
 /** With a probe, sound this loud counts towards the floor while the NPC speaks, dBFS (see docs/decisions.md). */
 const PROBE_FLOOR_DB = -80;
+/**
+ * With a probe, sound this far above what may be the player's counts twice towards
+ * {@link EchoGuardOptions.minTalkMs}, dB: a player's first syllable over her stands that far above
+ * her echo's bound for 3–4 chunks before the canceller squeezes the rest of their words (docs/rooms.md).
+ */
+const STRONG_DB = 20;
+const STRONG_RATIO = 10 ** (STRONG_DB / 10);
+/** A chunk's class ({@link PLAYER}, {@link SOUND}, {@link QUIET}), or the player's and {@link STRONG_DB} above. */
+const STRONG = 3;
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -108,8 +117,8 @@ export class EchoGuard {
     // With a probe to catch mistakes, sound need not last as long before the NPC is asked to pause.
     const minTalkMs = options.minTalkMs ?? ((options.probeMs ?? 0) > 0 ? 120 : 140);
     this.talkChunks = Math.min(Math.max(1, this.delayChunks), Math.max(1, Math.round(minTalkMs / 20)));
-    // With a probe, a slip at the start of a line costs the NPC a short pause, not a cut: no onset rule.
-    const onsetTalkMs = options.onsetTalkMs ?? ((options.probeMs ?? 0) > 0 ? 0 : 400);
+    // With a probe, a slip at the start of a line costs the NPC a short pause, not a cut: a shorter onset rule.
+    const onsetTalkMs = options.onsetTalkMs ?? ((options.probeMs ?? 0) > 0 ? 300 : 400);
     this.onsetTalkChunks = Math.max(this.talkChunks, Math.round(onsetTalkMs / 20));
     this.onsetChunks = Math.round((options.onsetMs ?? 700) / 20);
     this.soundMeanSquare = 10 ** ((options.audibleDb ?? -55) / 10);
@@ -217,7 +226,7 @@ export class EchoGuard {
       return;
     }
     const sound = this.classify(mic, this.floorMeanSquare);
-    const loud = sound === PLAYER;
+    const loud = sound >= PLAYER;
     if (this.floor) {
       this.quietRun = loud ? 0 : this.quietRun + 1;
       if (this.quietRun >= FLOOR_RELEASE_CHUNKS) this.floor = false;
@@ -265,10 +274,11 @@ export class EchoGuard {
     this.probeEnd = this.probeSettleEnd + listen;
   }
 
-  /** What the newest chunk holds: nothing above the noise floor, sound, or sound that may be the player's (in enough bands). */
-  private classify(mic: MicChunk, least: number): typeof QUIET | typeof SOUND | typeof PLAYER {
+  /** What the newest chunk holds: nothing above the noise floor, sound, or sound that may be the player's (in enough bands), or that and {@link STRONG_DB} louder. */
+  private classify(mic: MicChunk, least: number): number {
     if (this.gate.classify(mic.meanSquare, least) === QUIET) return QUIET;
-    return this.bands.player(least) ? PLAYER : SOUND;
+    if (!this.bands.player(least)) return SOUND;
+    return this.probeChunks > 0 && mic.meanSquare > this.gate.threshold(least) * STRONG_RATIO ? STRONG : PLAYER;
   }
 
   private forgetRecent(): void {
@@ -290,7 +300,7 @@ export class EchoGuard {
     const pushToTalkHeld = this.talkKeyHeld;
     const sound = this.classify(mic, this.soundMeanSquare);
     this.enqueue(mic, sound);
-    if (++this.probing > this.probeSettleEnd && sound === PLAYER) this.probeSound++;
+    if (++this.probing > this.probeSettleEnd && sound >= PLAYER) this.probeSound++;
     const talksOn = this.probeSound >= Math.ceil((this.probeEnd - this.probeSettleEnd) * PROBE_SOUND_SHARE);
     if (pushToTalkHeld || (this.probing >= this.probeEnd && talksOn)) {
       this.takeFloor(send);
@@ -326,7 +336,7 @@ export class EchoGuard {
   /** Chunks from the oldest one in the line that may be the player's to the newest (0 if none). */
   private loudStretch(): number {
     const n = this.slots.length;
-    for (let k = 0; k < this.fifoCount; k++) if (this.loud[(this.fifoStart + k) % n] === PLAYER) return this.fifoCount - k;
+    for (let k = 0; k < this.fifoCount; k++) if ((this.loud[(this.fifoStart + k) % n] as number) >= PLAYER) return this.fifoCount - k;
     return 0;
   }
 
@@ -337,7 +347,7 @@ export class EchoGuard {
     this.bounds[i] = this.gate.voiceBoundDb;
     this.playing[i] = this.gate.playingNow ? 1 : 0;
     this.chunkNumbers[i] = this.bands.chunk;
-    if (sound === PLAYER) this.loudInLine++;
+    this.loudInLine += weightOf(sound);
     this.fifoCount++;
   }
 
@@ -351,7 +361,7 @@ export class EchoGuard {
       this.bands.learn(this.chunkNumbers[i] as number, this.playing[i] === 1);
     }
     if (this.loud[i] !== QUIET) {
-      if (this.loud[i] === PLAYER) this.loudInLine--;
+      this.loudInLine -= weightOf(this.loud[i] as number);
       if (silenceBursts) {
         if (!this.inBurst) this.bursts++;
         this.inBurst = true;
@@ -376,4 +386,9 @@ export class EchoGuard {
     this.fifoCount = 0;
     this.loudInLine = 0;
   }
+}
+
+/** What a chunk of this class counts towards {@link EchoGuardOptions.minTalkMs}, in chunks. */
+function weightOf(sound: number): number {
+  return sound === STRONG ? 2 : sound === PLAYER ? 1 : 0;
 }

@@ -437,6 +437,37 @@ describe('EchoGuard', () => {
     await closeSpeech();
   });
 
+  it('auto with a probe: a first syllable 20 dB above her echo’s bound asks her to pause within 60 ms of it; the same 10 dB above waits for more', () => {
+    // She speaks on without a break (no line onset), the canceller leaves a faint residue.
+    const ref = add(
+      speechLike(6, 81),
+      speechLike(6, 82, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
+    );
+    const residue = delayed(ref, 100, 1e-5);
+    // The player's first syllable at 3 s: three chunks, then the canceller squeezes the rest of
+    // their words away while she speaks; once she pauses, they are heard at −40 dBFS.
+    const at = 3 * 50;
+    const noise = speechLike(6, 83, 1);
+    const scaleTo = (db: number, from: number, to: number) => 10 ** (db / 20) / rms(noise.subarray(from, to));
+    // Each of its chunks at `db`.
+    const syllable = (db: number) =>
+      noise.map((v, i) => {
+        const k = Math.floor(i / CHUNK);
+        return k >= at && k < at + 3 ? v * scaleTo(db, k * CHUNK, (k + 1) * CHUNK) : 0;
+      });
+    const wordsGain = scaleTo(-40, (at + 8) * CHUNK, noise.length);
+    const words = noise.map((v, i) => (i >= (at + 8) * CHUNK ? v * wordsGain : 0));
+    // The floor with a probe is −80 dBFS: −55 dBFS stands 25 dB above it, −72 dBFS 8 dB.
+    const strong = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const loud = runPausing(strong, residue, add(syllable(-55), words), syllable(-55), ref);
+    expect(loud.pausedAt).toBeGreaterThan(at);
+    expect(loud.pausedAt).toBeLessThanOrEqual(at + 3);
+    expect(strong.falseAlarms).toBe(0);
+    expect(loud.sent.filter((k) => k >= at && k < at + 3)).toEqual([at, at + 1, at + 2]); // the syllable went out, in order
+    const faint = new EchoGuard(true, () => {}, { probeMs: 360 });
+    expect(runPausing(faint, residue, add(syllable(-72), words), syllable(-72), ref).pausedAt).toBe(-1);
+  });
+
   it('auto: a player talking over the NPC is never taken for a leak; a slip always is caught before it is sent (real speech)', async () => {
     const npcLines = [
       'Halt, traveller. The gate is closed after dark, by order of the captain.',
