@@ -1,0 +1,146 @@
+import { createServer } from 'vite';
+import { AcousticLoop, loopUnavailable } from '../../tests/support/acoustic-loop.ts';
+import { bargeIn, guardSpeaks, type LoopDemo, observed, openGuardOnLoop, writePlayerWav } from '../../tests/support/loop-scenarios.ts';
+import { ROOMS, type RoomName } from '../../tests/support/rooms.ts';
+import { sleep } from '../../tests/support/until.ts';
+import { CHUNK, type SessionMeta, writeSession } from './session-file.ts';
+
+/** What the recorder reaches in the page. */
+interface RecorderPage {
+  oakvale: {
+    game: { sound: { context: AudioContext; destination: AudioNode } };
+    scene(): { npcVoice: { active: { uplink: { guard: GuardLike } | null } | null; echoStatus: { falseAlarms: number } | null } };
+  };
+  loopSession: { mic: Int16Array[]; ref: Int16Array[]; times: number[]; music: number[] };
+}
+interface GuardLike {
+  process(mic: { samples: Float32Array }, ref: Float32Array, send: (chunk: unknown) => void): void;
+}
+
+/**
+ * In the page: every chunk the guard processes, with her voice as played, the page time and the
+ * level of the game's other sounds, into `window.loopSession`.
+ */
+function tapGuard(): void {
+  const w = window as unknown as RecorderPage;
+  const guard = w.oakvale.scene().npcVoice.active?.uplink?.guard;
+  if (!guard) throw new Error('no echo guard in the page');
+  const { context, destination } = w.oakvale.game.sound;
+  const analyser = context.createAnalyser();
+  analyser.fftSize = 1024;
+  destination.connect(analyser); // the game's sounds before ducking and the master volume
+  const block = new Float32Array(analyser.fftSize);
+  const level = () => {
+    analyser.getFloatTimeDomainData(block);
+    let sum = 0;
+    for (const v of block) sum += v * v;
+    return sum / block.length;
+  };
+  const pcm = (x: Float32Array) => Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32767))));
+  w.loopSession = { mic: [], ref: [], times: [], music: [] };
+  const process = guard.process.bind(guard);
+  guard.process = (mic, ref, send) => {
+    const s = w.loopSession;
+    s.mic.push(pcm(mic.samples));
+    s.ref.push(pcm(ref));
+    s.times.push(Date.now());
+    s.music.push(level());
+    process(mic, ref, send);
+  };
+}
+
+/** Takes what the page gathered so far (base64 of 16-bit PCM, to cross the protocol in one string). */
+function drainPage(): { mic: string; ref: string; times: number[]; music: number[] } {
+  const s = (window as unknown as RecorderPage).loopSession;
+  const base64 = (chunks: Int16Array[]) => {
+    const all = new Int16Array(chunks.length * 320);
+    for (const [i, c] of chunks.entries()) all.set(c, i * 320);
+    const bytes = new Uint8Array(all.buffer);
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+    return btoa(text);
+  };
+  const out = { mic: base64(s.mic), ref: base64(s.ref), times: s.times, music: s.music };
+  (window as unknown as RecorderPage).loopSession = { mic: [], ref: [], times: [], music: [] };
+  return out;
+}
+
+/**
+ * `tsx scripts/loop-session/record.ts <room> <lines> <barge-ins> [base]`: the demo on the acoustic
+ * loop in a simulated room, music on, as the bench runs it; records every chunk the echo guard
+ * sees into `<base>.pcm`, `<base>.ref.pcm` and `<base>.json` (default `/tmp/loop-session`) for
+ * `replay.ts`. About 40 s a line or barge-in. The recorder runs code in the page for each chunk:
+ * the canceller slips more under it than in the bench (docs/rooms.md).
+ */
+async function main(): Promise<void> {
+  const [roomName = 'living', lines = '10', barges = '16', base = '/tmp/loop-session'] = process.argv.slice(2);
+  const room = ROOMS[roomName as RoomName];
+  if (!room) throw new Error(`no room called ${roomName} (${Object.keys(ROOMS).join(', ')})`);
+  const why = loopUnavailable(room);
+  if (why) throw new Error(`the acoustic loop cannot be built here: ${why}`);
+  const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0 }, logLevel: 'error' });
+  await server.listen();
+  const address = server.httpServer?.address();
+  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const wav = await writePlayerWav();
+  const loop = await AcousticLoop.start(room);
+  const meta: SessionMeta = { times: [], music: [], plays: [], probes: [], states: [], results: [] };
+  const play = loop.play.bind(loop);
+  loop.play = (path: string) => {
+    meta.plays.push(Date.now());
+    return play(path);
+  };
+  const mic: Buffer[] = [];
+  const ref: Buffer[] = [];
+  const chromium = await loop.launchChromium();
+  let demo: LoopDemo | null = null;
+  const drain = async (d: LoopDemo) => {
+    const got = await d.evaluate(drainPage, null);
+    mic.push(Buffer.from(got.mic, 'base64'));
+    ref.push(Buffer.from(got.ref, 'base64'));
+    meta.times.push(...got.times);
+    meta.music.push(...got.music);
+  };
+  try {
+    demo = await openGuardOnLoop(chromium, baseUrl, { music: true });
+    await demo.evaluate(tapGuard, null);
+    for (let i = 0; i < Number(lines); i++) {
+      await guardSpeaks(demo, 1);
+      await drain(demo);
+      console.log(`line ${i + 1}`);
+    }
+    for (let i = 0; i < Number(barges); i++) {
+      try {
+        meta.results.push(await bargeIn(loop, demo, wav, 300 + 200 * (i % 5)));
+      } catch (e) {
+        meta.results.push(String(e).slice(0, 200));
+        await sleep(8000); // let her finish whatever she says
+      }
+      await drain(demo);
+      console.log(`barge-in ${i + 1}: ${meta.results.at(-1)}`);
+    }
+  } finally {
+    if (demo) {
+      await drain(demo).catch(() => {});
+      const seen = await observed(demo);
+      meta.states = seen.states;
+      meta.probes = seen.probes;
+      const pcm = (parts: Buffer[]) => {
+        const all = Buffer.concat(parts);
+        return new Int16Array(all.buffer, all.byteOffset, (all.byteLength >> 1) - ((all.byteLength >> 1) % CHUNK)).slice();
+      };
+      writeSession(base, { mic: pcm(mic), ref: pcm(ref), meta });
+      const falseAlarms = await demo.evaluate(
+        () => (window as unknown as RecorderPage).oakvale.scene().npcVoice.echoStatus?.falseAlarms ?? 0,
+        null,
+      );
+      console.log(`${meta.times.length} chunks in ${base}.*; the page paused for her echo ${falseAlarms} times`);
+      await demo.close();
+    }
+    await chromium.close();
+    await loop.stop();
+    await server.close();
+  }
+}
+
+await main();

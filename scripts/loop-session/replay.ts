@@ -1,0 +1,90 @@
+import { pathToFileURL } from 'node:url';
+import { MicChunk } from '../../src/plugin/audio/capture/mic-chunk.ts';
+import { EchoGuard, type EchoGuardOptions } from '../../src/plugin/audio/echo/echo-guard.ts';
+import { CHUNK, readSession, type Session } from './session-file.ts';
+
+/** What a replay found. Times are from the start of the player's WAV (its silence and the room included), ms. */
+export interface ReplayResult {
+  /** For each barge-in, when the replayed guard asked her to pause (Infinity: not within 3 s). */
+  detections: number[];
+  /** The same for the guard in the page, from its recorded probes. */
+  recorded: number[];
+  /** Page times at which the replayed guard asked her to pause with no player in the room. */
+  falseTriggers: number[];
+  /** …of which before the first barge-in (the lines with nobody talking). */
+  falseTriggersInLines: number;
+  /** The same two for the guard in the page. */
+  recordedFalse: number;
+  recordedFalseInLines: number;
+}
+
+/** How long after its start the player's WAV may still be in the room, ms. */
+const PLAYER_WINDOW_MS = 4500;
+/** A barge-in counts as heard when she was asked to pause this soon after the WAV started, ms. */
+const HEARD_WITHIN_MS = 3000;
+
+/**
+ * Feeds a recorded session through a guard made with `options` (the plugin's probe included), as
+ * the page would have, and says when it would have asked her to pause. Open loop: she does not
+ * pause in the recording where the replayed guard asks her to, so a replay ranks settings; the
+ * bench measures them.
+ */
+export function replay(session: Session, options: EchoGuardOptions = {}): ReplayResult {
+  const { mic, ref, meta } = session;
+  const guard = new EchoGuard(true, undefined, { probeMs: 360, ...options });
+  const chunks = Math.min(meta.times.length, Math.floor(mic.length / CHUNK), Math.floor(ref.length / CHUNK));
+  const chunk = new MicChunk(CHUNK);
+  const voice = new Float32Array(CHUNK);
+  const triggers: number[] = [];
+  for (let i = 0; i < chunks; i++) {
+    for (let k = 0; k < CHUNK; k++) {
+      chunk.samples[k] = (mic[i * CHUNK + k] as number) / 32768;
+      voice[k] = (ref[i * CHUNK + k] as number) / 32768;
+    }
+    chunk.measure();
+    const had = guard.playerHasFloor;
+    guard.process(chunk, voice, () => {});
+    if (!had && guard.playerHasFloor) {
+      triggers.push(meta.times[i] as number);
+      guard.voiceStopped(0);
+    }
+  }
+  const firstAfter = (ts: number[], p: number) => {
+    const t = ts.find((x) => x >= p && x <= p + HEARD_WITHIN_MS);
+    return t === undefined ? Number.POSITIVE_INFINITY : t - p;
+  };
+  const noPlayer = (t: number) => !meta.plays.some((p) => t >= p && t <= p + PLAYER_WINDOW_MS);
+  const firstPlay = meta.plays[0] ?? Number.POSITIVE_INFINITY;
+  const probes = meta.probes.map(([t]) => t);
+  const falseTriggers = triggers.filter(noPlayer);
+  const recordedFalse = probes.filter(noPlayer);
+  return {
+    detections: meta.plays.map((p) => firstAfter(triggers, p)),
+    recorded: meta.plays.map((p) => firstAfter(probes, p)),
+    falseTriggers,
+    falseTriggersInLines: falseTriggers.filter((t) => t < firstPlay).length,
+    recordedFalse: recordedFalse.length,
+    recordedFalseInLines: recordedFalse.filter((t) => t < firstPlay).length,
+  };
+}
+
+/** The nearest-rank percentile, `p` in 0..1. */
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil(p * s.length) - 1)] ?? Number.NaN;
+}
+
+/** `tsx scripts/loop-session/replay.ts <base> ['{"minTalkMs":140}']`: one line of figures, then each barge-in. */
+function main(): void {
+  const [base = '/tmp/loop-session', json = '{}'] = process.argv.slice(2);
+  const r = replay(readSession(base), JSON.parse(json) as EchoGuardOptions);
+  const ms = (x: number) => (Number.isFinite(x) ? String(Math.round(x)) : 'not heard');
+  console.log(
+    `N = ${r.detections.length} barge-ins: replayed p50 ${ms(percentile(r.detections, 0.5))} p90 ${ms(percentile(r.detections, 0.9))} ms ` +
+      `(in the page ${ms(percentile(r.recorded, 0.5))} / ${ms(percentile(r.recorded, 0.9))}); ` +
+      `pauses asked with nobody talking: ${r.falseTriggers.length} (${r.falseTriggersInLines} in the lines), in the page ${r.recordedFalse} (${r.recordedFalseInLines})`,
+  );
+  console.log(`replayed: ${r.detections.map(ms).join(' ')}\nin the page: ${r.recorded.map(ms).join(' ')}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

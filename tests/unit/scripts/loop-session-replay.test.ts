@@ -1,0 +1,74 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../../scripts/loop-session/replay.ts';
+import { readSession, type Session, writeSession } from '../../../scripts/loop-session/session-file.ts';
+import { speechLike } from '../../support/signal.ts';
+
+const RATE = 16000;
+const CHUNK = 320;
+
+/**
+ * A session of 20 s: she speaks throughout (a faint residue at the microphone), a canceller slip of
+ * 400 ms at 4 s (her voice processed past recognition, nobody talking), and the player's WAV
+ * started at 10 s, heard at −30 dBFS from 300 ms later. The page asked her to pause at 10.4 s.
+ */
+function session(): Session {
+  const seconds = 20;
+  const voice = speechLike(seconds, 91).map((v, i) => v + 0.03 * Math.sin(i));
+  const white = speechLike(seconds, 92, 1).map((v, i) => v + Math.sin(i * 2.1));
+  const player = speechLike(seconds, 93, 1);
+  const mic = voice.map((v, i) => {
+    const t = i / RATE;
+    const residue = i >= 1600 ? (voice[i - 1600] as number) * 1e-5 : 0;
+    const slip = t >= 4 && t < 4.4 ? 0.3 * (white[i] as number) * Math.abs(v) + 0.02 * (white[i] as number) : 0;
+    const talks = t >= 10.3 && t < 11.5 ? 0.06 * (player[i] as number) : 0;
+    return residue + slip + talks;
+  });
+  const pcm = (x: Float32Array) => Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32767))));
+  const chunks = (seconds * RATE) / CHUNK;
+  const start = 1_000_000;
+  return {
+    mic: pcm(mic),
+    ref: pcm(voice),
+    meta: {
+      times: Array.from({ length: chunks }, (_, i) => start + 20 * i),
+      music: new Array<number>(chunks).fill(0),
+      plays: [start + 10_000],
+      probes: [[start + 10_400, 0]],
+      states: [],
+      results: [],
+    },
+  };
+}
+
+describe('loop session replay (scripts/loop-session)', () => {
+  it('times the replayed guard from the WAV’s start, and counts a pause asked with nobody talking apart', () => {
+    const s = session();
+    const r = replay(s);
+    // The player is heard 300 ms after the WAV started; 120 ms of sound asks her to pause.
+    expect(r.detections).toHaveLength(1);
+    expect(r.detections[0]).toBeGreaterThan(300);
+    expect(r.detections[0]).toBeLessThan(300 + 200);
+    expect(r.recorded).toEqual([400]);
+    // The slip at 4 s, before the first barge-in, is one of the lines'.
+    expect(r.falseTriggers).toHaveLength(1);
+    expect((r.falseTriggers[0] as number) - 1_000_000).toBeGreaterThanOrEqual(4000);
+    expect((r.falseTriggers[0] as number) - 1_000_000).toBeLessThan(4400);
+    expect([r.falseTriggersInLines, r.recordedFalse, r.recordedFalseInLines]).toEqual([1, 0, 0]);
+    // Options reach the guard: switched off, it never asks her to pause.
+    const off = replay(s, { mode: 'off' });
+    expect([off.detections, off.falseTriggers]).toEqual([[Number.POSITIVE_INFINITY], []]);
+  });
+
+  it('reads back what it wrote', () => {
+    const s = session();
+    const base = join(mkdtempSync(join(tmpdir(), 'loop-session-')), 'rec');
+    writeSession(base, s);
+    const back = readSession(base);
+    expect(back.meta).toEqual(s.meta);
+    expect(back.mic).toEqual(s.mic);
+    expect(back.ref).toEqual(s.ref);
+  });
+});
