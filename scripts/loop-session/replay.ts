@@ -55,7 +55,8 @@ export function replay(session: Session, options: EchoGuardOptions = {}): Replay
   };
   const noPlayer = (t: number) => !meta.plays.some((p) => t >= p && t <= p + PLAYER_WINDOW_MS);
   const firstPlay = meta.plays[0] ?? Number.POSITIVE_INFINITY;
-  const probes = meta.probes.map(([t]) => t);
+  // The page's probes from before the recording (the greeting) are not part of it.
+  const probes = meta.probes.map(([t]) => t).filter((t) => t >= (meta.times[0] ?? Number.POSITIVE_INFINITY));
   const falseTriggers = triggers.filter(noPlayer);
   const recordedFalse = probes.filter(noPlayer);
   return {
