@@ -377,6 +377,28 @@ describe('EchoGuard', () => {
     await closeSpeech();
   });
 
+  it('auto with a probe: a burst of 200 ms at the start of a line (the canceller converging) does not ask her to pause', () => {
+    const first = add(speechLike(3, 31), speechLike(3, 32, 0.05));
+    const pause = new Float32Array(1.5 * RATE);
+    const next = add(speechLike(2, 33), speechLike(2, 34, 0.05));
+    const ref = concat(first, pause, next);
+    const nextAt = first.length + pause.length;
+    const noise = speechLike(ref.length / RATE, 35, 0.1);
+    const leakFrom = nextAt + 0.2 * RATE;
+    const leakTo = leakFrom + 0.2 * RATE;
+    const echoOf = delayed(ref, 120, 1).map((v, i) =>
+      i >= leakFrom && i < leakTo ? 0.1 * v + (noise[i] as number) + 0.02 * Math.sin(i * 1.3) : v * 1e-4,
+    );
+    const silence = new Float32Array(ref.length);
+    const guard = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const { pausedAt, loud } = runPausing(guard, echoOf, silence, silence, ref);
+    expect([pausedAt, guard.falseAlarms]).toEqual([-1, 0]);
+    expect(range(leakFrom / CHUNK, leakTo / CHUNK).every(loud)).toBe(true); // the burst was in the microphone
+    // Without the onset rule, the same burst costs her a pause.
+    const hasty = new EchoGuard(true, () => {}, { probeMs: 360, onsetTalkMs: 0 });
+    expect(runPausing(hasty, echoOf, silence, silence, ref).pausedAt).toBeGreaterThan(leakFrom / CHUNK);
+  });
+
   it('auto: the tail of her echo still in the delay line when she stops goes out as silence', () => {
     const first = add(speechLike(3, 41), speechLike(3, 42, 0.05));
     const last = add(speechLike(0.1, 43), speechLike(0.1, 44, 0.05)); // a last short word after a pause
