@@ -17,19 +17,12 @@ import {
 } from '../../tests/support/loop-scenarios.ts';
 import { measureRoom } from '../../tests/support/room-response.ts';
 import { ROOMS, type Room, type RoomName } from '../../tests/support/rooms.ts';
-import { type Metric, percentile, type Suite } from '../metric.ts';
+import { type Metric, percentileOf, type Suite } from '../metric.ts';
 
 /** NPC lines with nobody talking, barge-ins, and turns (each barge-in is answered, then the player speaks again); `--loop-trials=N` for a quick look. */
 const ASKED = Number(process.argv.find((a) => a.startsWith('--loop-trials='))?.slice('--loop-trials='.length) ?? 20);
 const LINES = ASKED;
 const TRIALS = ASKED;
-
-/** The nearest-rank percentile of unsorted values, `p` in 0..1. */
-const percentileOf = (xs: number[], p: number) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    p,
-  );
 
 type Open = (options?: GuardOptions) => Promise<LoopDemo>;
 /** The demo's music plays during the runs unless `--loop-music=off`. */

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { percentileOf } from '../../bench/metric.ts';
 import { MicChunk } from '../../src/plugin/audio/capture/mic-chunk.ts';
 import { EchoGuard, type EchoGuardOptions } from '../../src/plugin/audio/echo/echo-guard.ts';
 import { CHUNK, readSession, type Session } from './session-file.ts';
@@ -69,20 +70,14 @@ export function replay(session: Session, options: EchoGuardOptions = {}): Replay
   };
 }
 
-/** The nearest-rank percentile, `p` in 0..1. */
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil(p * s.length) - 1)] ?? Number.NaN;
-}
-
 /** `tsx scripts/loop-session/replay.ts <base> ['{"minTalkMs":140}']`: one line of figures, then each barge-in. */
 function main(): void {
   const [base = '/tmp/loop-session', json = '{}'] = process.argv.slice(2);
   const r = replay(readSession(base), JSON.parse(json) as EchoGuardOptions);
   const ms = (x: number) => (Number.isFinite(x) ? String(Math.round(x)) : 'not heard');
   console.log(
-    `N = ${r.detections.length} barge-ins: replayed p50 ${ms(percentile(r.detections, 0.5))} p90 ${ms(percentile(r.detections, 0.9))} ms ` +
-      `(in the page ${ms(percentile(r.recorded, 0.5))} / ${ms(percentile(r.recorded, 0.9))}); ` +
+    `N = ${r.detections.length} barge-ins: replayed p50 ${ms(percentileOf(r.detections, 0.5))} p90 ${ms(percentileOf(r.detections, 0.9))} ms ` +
+      `(in the page ${ms(percentileOf(r.recorded, 0.5))} / ${ms(percentileOf(r.recorded, 0.9))}); ` +
       `pauses asked with nobody talking: ${r.falseTriggers.length} (${r.falseTriggersInLines} in the lines), in the page ${r.recordedFalse} (${r.recordedFalseInLines})`,
   );
   console.log(`replayed: ${r.detections.map(ms).join(' ')}\nin the page: ${r.recorded.map(ms).join(' ')}`);

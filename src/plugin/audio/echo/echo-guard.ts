@@ -2,7 +2,7 @@ import { MicChunk } from '../capture/mic-chunk.js';
 import { BandGate } from './band-gate.js';
 import { type EchoEstimate, EchoEstimator, type EchoMode } from './echo-estimator.js';
 import type { EchoGuardOptions } from './echo-guard-options.js';
-import { meanSquareOf, PLAYER, QUIET, SOUND, SoundGate } from './sound-gate.js';
+import { meanSquareOf, SoundGate } from './sound-gate.js';
 
 export { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
 export type { EchoGuardOptions } from './echo-guard-options.js';
@@ -24,14 +24,16 @@ const PROBE_MAX_LATE_MS = 1000;
 /** With a probe, sound this loud counts towards the floor while the NPC speaks, dBFS (see docs/decisions.md). */
 const PROBE_FLOOR_DB = -80;
 /**
- * With a probe, sound this far above what may be the player's counts twice towards
- * {@link EchoGuardOptions.minTalkMs}, dB: a player's first syllable over her stands that far above
- * her echo's bound for 3–4 chunks before the canceller squeezes the rest of their words (docs/rooms.md).
+ * With a probe, sound 20 dB (this ratio) above what may be the player's counts twice towards {@link EchoGuardOptions.minTalkMs}:
+ * a player's first syllable over her stands that far above her echo's bound before the canceller squeezes their next words (docs/rooms.md).
  */
-const STRONG_DB = 20;
-const STRONG_RATIO = 10 ** (STRONG_DB / 10);
-/** A chunk's class ({@link PLAYER}, {@link SOUND}, {@link QUIET}), or the player's and {@link STRONG_DB} above. */
+const STRONG_RATIO = 10 ** (20 / 10);
+/** What a chunk holds: nothing above the noise floor, sound (held, sent as silence unless it proves to be the player), sound that may be the player's (in enough bands), or that and {@link STRONG_RATIO} louder. */
+const QUIET = 0;
+const SOUND = 1;
+const PLAYER = 2;
 const STRONG = 3;
+type ChunkClass = typeof QUIET | typeof SOUND | typeof PLAYER | typeof STRONG;
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -274,9 +276,9 @@ export class EchoGuard {
     this.probeEnd = this.probeSettleEnd + listen;
   }
 
-  /** What the newest chunk holds: nothing above the noise floor, sound, or sound that may be the player's (in enough bands), or that and {@link STRONG_DB} louder. */
-  private classify(mic: MicChunk, least: number): number {
-    if (this.gate.classify(mic.meanSquare, least) === QUIET) return QUIET;
+  /** What the newest chunk holds: nothing above the noise floor, sound, or sound that may be the player's (in enough bands), or that and {@link STRONG_RATIO} louder. */
+  private classify(mic: MicChunk, least: number): ChunkClass {
+    if (mic.meanSquare <= this.gate.floor(least)) return QUIET;
     if (!this.bands.player(least)) return SOUND;
     return this.probeChunks > 0 && mic.meanSquare > this.gate.threshold(least) * STRONG_RATIO ? STRONG : PLAYER;
   }
@@ -340,7 +342,7 @@ export class EchoGuard {
     return 0;
   }
 
-  private enqueue(chunk: MicChunk, sound: number): void {
+  private enqueue(chunk: MicChunk, sound: ChunkClass): void {
     const i = (this.fifoStart + this.fifoCount) % this.slots.length;
     (this.slots[i] as MicChunk).copyFrom(chunk);
     this.loud[i] = sound;
@@ -361,7 +363,7 @@ export class EchoGuard {
       this.bands.learn(this.chunkNumbers[i] as number, this.playing[i] === 1);
     }
     if (this.loud[i] !== QUIET) {
-      this.loudInLine -= weightOf(this.loud[i] as number);
+      this.loudInLine -= weightOf(this.loud[i] as ChunkClass);
       if (silenceBursts) {
         if (!this.inBurst) this.bursts++;
         this.inBurst = true;
@@ -389,6 +391,6 @@ export class EchoGuard {
 }
 
 /** What a chunk of this class counts towards {@link EchoGuardOptions.minTalkMs}, in chunks. */
-function weightOf(sound: number): number {
+function weightOf(sound: ChunkClass): number {
   return sound === STRONG ? 2 : sound === PLAYER ? 1 : 0;
 }

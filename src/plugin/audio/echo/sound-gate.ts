@@ -33,13 +33,6 @@ const PENDING = 128;
 const VOICE_DB = -50;
 const SILENT_DB = -120;
 
-/** What a chunk holds ({@link SoundGate.classify}): nothing above the noise floor… */
-export const QUIET = 0;
-/** …sound (held, and sent as silence unless it proves to be the player)… */
-export const SOUND = 1;
-/** …or sound that may be the player's: above her echo's bound too. */
-export const PLAYER = 2;
-
 /**
  * What microphone sound could be the player's, chunk by chunk: sound above the room's noise floor
  * (its quietest 20 ms over the last 2 s) and above the loudest her echo can be now. That bound is
@@ -117,12 +110,6 @@ export class SoundGate {
   threshold(least: number): number {
     const loss = this.losses[this.playing ? 0 : 1].lossDb;
     return Math.max(this.floor(least), 10 ** ((this.boundDb - loss + MARGIN_DB) / 10));
-  }
-
-  /** {@link QUIET}, {@link SOUND} or {@link PLAYER}, for a chunk of this mean square now, with `least` as in {@link SoundGate.threshold}. */
-  classify(meanSquare: number, least: number): typeof QUIET | typeof SOUND | typeof PLAYER {
-    if (meanSquare <= this.floor(least)) return QUIET;
-    return meanSquare > this.threshold(least) ? PLAYER : SOUND;
   }
 
   /**
