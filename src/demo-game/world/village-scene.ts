@@ -361,7 +361,7 @@ export class VillageScene extends Phaser.Scene {
       ? ` · return loss ${e.estimate.returnLossDb.toFixed(0)} dB, r ${e.estimate.correlation.toFixed(2)}, ${e.estimate.lagMs} ms`
       : '';
     const y = e.yields;
-    return `${e.mode}: ${e.state}${e.holding ? ' (mic held)' : ''}${figure} · leaks ${e.leaks}, bursts ${e.bursts} · paused ${y.paused}: ${y.confirmed} barge-in, ${e.falseAlarms} echo`;
+    return `${e.mode}: ${e.state}${e.holding ? ' (mic held)' : ''}${figure} · leaks ${e.leaks}, bursts ${e.bursts}, copies ${e.copies} · paused ${y.paused}: ${y.confirmed} barge-in, ${e.falseAlarms} echo`;
   }
 
   private nearestInRange(): NpcHandle | null {

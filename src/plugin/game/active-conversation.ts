@@ -48,6 +48,8 @@ export interface EchoStatus {
   bursts: number;
   /** Sound that lasted but stopped when the NPC paused (its echo), sent as silence. */
   falseAlarms: number;
+  /** Sound that would have paused the NPC, but whose loudest burst copied its voice (its echo), sent as silence. */
+  copies: number;
   /** Times the NPC paused because the player took the floor; of those, how many the service confirmed and how many it played on after. */
   yields: { paused: number; confirmed: number; resumed: number };
 }
@@ -268,6 +270,7 @@ export class ActiveConversation {
       leaks: guard.leaks,
       bursts: guard.bursts,
       falseAlarms: guard.falseAlarms,
+      copies: guard.copies,
       yields: { paused: floor?.yields ?? 0, confirmed: floor?.confirmed ?? 0, resumed: floor?.resumed ?? 0 },
     };
   }

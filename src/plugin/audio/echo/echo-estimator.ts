@@ -38,6 +38,8 @@ export interface EchoEstimatorOptions {
 }
 
 const SILENT_DB = -120;
+/** Her pre-emphasised voice fainter than this (−70 dB) over a stretch says nothing about a copy of it. */
+const COPY_LEAST_MEAN_SQUARE = 1e-7;
 
 /**
  * Echo estimation on what the NPC played (the reference) and what the microphone heard, both at
@@ -80,7 +82,7 @@ export class EchoEstimator {
     this.size = this.window + this.maxLag;
     this.ref = new Float64Array(this.size).fill(SILENT_DB);
     this.mic = new Float64Array(this.size).fill(SILENT_DB);
-    this.waveform = new WaveformMatch(Math.round((this.o.rate * (this.o.maxLagMs + 400)) / 1000));
+    this.waveform = new WaveformMatch(Math.round((this.o.rate * (this.o.maxLagMs + 500)) / 1000));
   }
 
   /** Adds aligned microphone and reference samples (any length). */
@@ -175,6 +177,22 @@ export class EchoEstimator {
     for (let k = 0; k < frames; k++) if ((this.ref[(newest - k - lag + size) % size] as number) > this.o.activeDb) active++;
     if (active < frames / 2 || this.recentMicEnergy(frames) < this.audibleEnergy(frames)) return null;
     return this.waveform.correlation(lag * this.frame, frames * this.frame, this.frame) >= minCorrelation;
+  }
+
+  /**
+   * How closely the microphone's `windowMs` that ended `ageMs` ago copies the voice at any delay up
+   * to `maxLagMs`, either way up: the best |normalised correlation| of the pre-emphasised
+   * waveforms (0..1; 0 without enough history). A burst that copies her voice is her echo however
+   * loud it came through; a player's first syllable against her voice stays far lower (docs/rooms.md).
+   */
+  copyOfVoice(ageMs: number, windowMs: number): number {
+    const perMs = this.o.rate / 1000;
+    return this.waveform.copyAtAnyDelay(
+      Math.round(ageMs * perMs),
+      Math.round(windowMs * perMs),
+      Math.round(this.o.maxLagMs * perMs),
+      COPY_LEAST_MEAN_SQUARE,
+    );
   }
 
   /** Summed mean-square energy of the newest `frames` microphone frames. */

@@ -1,7 +1,8 @@
-import { MicChunk } from '../capture/mic-chunk.js';
+import type { MicChunk } from '../capture/mic-chunk.js';
 import { BandGate } from './band-gate.js';
 import { type EchoEstimate, EchoEstimator, type EchoMode } from './echo-estimator.js';
 import type { EchoGuardOptions } from './echo-guard-options.js';
+import { type ChunkClass, GuardLine, PLAYER, QUIET, SOUND, STRONG } from './guard-line.js';
 import { meanSquareOf, SoundGate } from './sound-gate.js';
 
 export { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
@@ -28,12 +29,9 @@ const PROBE_FLOOR_DB = -80;
  * a player's first syllable over her stands that far above her echo's bound before the canceller squeezes their next words (docs/rooms.md).
  */
 const STRONG_RATIO = 10 ** (20 / 10);
-/** What a chunk holds: nothing above the noise floor, sound (held, sent as silence unless it proves to be the player), sound that may be the player's (in enough bands), or that and {@link STRONG_RATIO} louder. */
-const QUIET = 0;
-const SOUND = 1;
-const PLAYER = 2;
-const STRONG = 3;
-type ChunkClass = typeof QUIET | typeof SOUND | typeof PLAYER | typeof STRONG;
+/** How many chunks of a burst are checked against her voice, and how closely they must copy it (docs/rooms.md). */
+const COPY_CHUNKS = 3;
+const COPY_CORRELATION = 0.38;
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -69,16 +67,7 @@ export class EchoGuard {
   private readonly gate = new SoundGate();
   /** …there, and in enough bands of its own. */
   private readonly bands = new BandGate(CHUNK);
-  private readonly slots: MicChunk[];
-  private readonly loud: Uint8Array;
-  /** {@link SoundGate.voiceBoundDb} and {@link SoundGate.playingNow} as each chunk in the line came in, to learn from when it leaves. */
-  private readonly bounds: Float64Array;
-  private readonly playing: Uint8Array;
-  /** {@link BandGate.chunk} of each chunk in the line. */
-  private readonly chunkNumbers: Int32Array;
-  private fifoStart = 0;
-  private fifoCount = 0;
-  private loudInLine = 0;
+  private readonly line: GuardLine;
   private floor = false; // the player has the floor: send as it comes
   private readonly probeChunks: number;
   private readonly probeSettleChunks: number;
@@ -100,6 +89,8 @@ export class EchoGuard {
   leaks = 0;
   /** Short bursts sent as silence. */
   bursts = 0;
+  /** Sound that would have asked her to pause, but whose loudest burst copied her voice (sent as silence). */
+  copies = 0;
   /** Probes where the sound stopped once the NPC paused (its echo, sent as silence). */
   falseAlarms = 0;
   /** The player holds the push-to-talk key: everything goes, the guard only watches. */
@@ -131,12 +122,7 @@ export class EchoGuard {
     const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + this.probeMaxChunks + 1;
     // A canceller squeezes a player talking over the NPC far down; with a probe, faint sound may ask the NPC to pause.
     this.floorMeanSquare = this.probeChunks > 0 ? Math.min(this.soundMeanSquare, 10 ** (PROBE_FLOOR_DB / 10)) : this.soundMeanSquare;
-    const fifo = new Float32Array(slots * CHUNK);
-    this.slots = Array.from({ length: slots }, (_, i) => new MicChunk(fifo.subarray(i * CHUNK, (i + 1) * CHUNK)));
-    this.loud = new Uint8Array(slots);
-    this.bounds = new Float64Array(slots);
-    this.playing = new Uint8Array(slots);
-    this.chunkNumbers = new Int32Array(slots);
+    this.line = new GuardLine(slots, CHUNK);
   }
 
   get state(): EchoState {
@@ -204,8 +190,8 @@ export class EchoGuard {
     if (pushToTalkHeld || this.mode === 'off' || !this.npcAudible) {
       // The line empties: whole when the player holds the key or has the floor, else what is
       // still short sound in it (the tail of the NPC's echo) goes as silence.
-      if (pushToTalkHeld || this.mode === 'off' || this.loudInLine >= this.talkChunks) this.flush(send);
-      else while (this.fifoCount > 0) this.sendOldest(send, true);
+      if (pushToTalkHeld || this.mode === 'off' || this.line.weight >= this.talkChunks) this.flush(send);
+      else while (this.line.length > 0) this.sendOldest(send, true);
       this.floor = false;
       send(mic);
       return;
@@ -238,9 +224,15 @@ export class EchoGuard {
     this.enqueue(mic, sound);
     // Early in a line the canceller may still be converging: look further ahead, ask for longer sound.
     const onset = this.chunks - this.lineStart < this.onsetChunks;
-    while (this.fifoCount > (onset ? this.onsetTalkChunks : this.delayChunks)) this.sendOldest(send, true);
+    while (this.line.length > (onset ? this.onsetTalkChunks : this.delayChunks)) this.sendOldest(send, true);
     // The floor goes to sound that is still going on and has lasted.
-    if (loud && this.loudInLine >= this.talkChunks && (!onset || this.loudStretch() >= this.onsetTalkChunks)) {
+    if (loud && this.line.weight >= this.talkChunks && (!onset || this.line.loudStretch() >= this.onsetTalkChunks)) {
+      // Her voice, come through whole: it counts for nothing, and goes out as silence.
+      if (this.copiesHerVoice()) {
+        this.copies++;
+        this.line.demote();
+        return;
+      }
       // Sound that lasts: the player is talking. Everything goes, in order — or first, with a
       // probe, the NPC is asked to pause while the guard listens on.
       if (this.probeChunks > 0) {
@@ -313,7 +305,7 @@ export class EchoGuard {
     this.probing = -1;
     this.falseAlarms++;
     this.inBurst = false;
-    while (this.fifoCount > 0) this.sendOldest(send, true);
+    while (this.line.length > 0) this.sendOldest(send, true);
   }
 
   private measure(): void {
@@ -335,35 +327,30 @@ export class EchoGuard {
     this.onEstimate(e, this.stateValue);
   }
 
-  /** Chunks from the oldest one in the line that may be the player's to the newest (0 if none). */
-  private loudStretch(): number {
-    const n = this.slots.length;
-    for (let k = 0; k < this.fifoCount; k++) if ((this.loud[(this.fifoStart + k) % n] as number) >= PLAYER) return this.fifoCount - k;
-    return 0;
+  /**
+   * Whether the loudest {@link COPY_CHUNKS} chunks in the line copy her voice at some delay
+   * ({@link EchoEstimator.copyOfVoice}): a canceller that slips lets her through at her own level for
+   * a few chunks, as loud as a player's first syllable, but as her waveform.
+   */
+  private copiesHerVoice(): boolean {
+    const age = this.line.loudestRunAge(COPY_CHUNKS);
+    return age >= 0 && this.estimator.copyOfVoice(age * 20, COPY_CHUNKS * 20) >= COPY_CORRELATION;
   }
 
   private enqueue(chunk: MicChunk, sound: ChunkClass): void {
-    const i = (this.fifoStart + this.fifoCount) % this.slots.length;
-    (this.slots[i] as MicChunk).copyFrom(chunk);
-    this.loud[i] = sound;
-    this.bounds[i] = this.gate.voiceBoundDb;
-    this.playing[i] = this.gate.playingNow ? 1 : 0;
-    this.chunkNumbers[i] = this.bands.chunk;
-    this.loudInLine += weightOf(sound);
-    this.fifoCount++;
+    this.line.push(chunk, sound, this.gate.voiceBoundDb, this.gate.playingNow, this.bands.chunk);
   }
 
   /** Sends the oldest chunk; with `silenceBursts`, a loud one that did not last goes as silence. */
   private sendOldest(send: (chunk: MicChunk) => void, silenceBursts: boolean): void {
-    const i = this.fifoStart;
-    const slot = this.slots[i] as MicChunk;
+    const line = this.line;
+    const slot = line.oldest;
     // Not the player's: what her echo can be in this room.
     if (silenceBursts) {
-      this.gate.learn(this.bounds[i] as number, this.playing[i] === 1, slot.meanSquare, this.floorMeanSquare);
-      this.bands.learn(this.chunkNumbers[i] as number, this.playing[i] === 1);
+      this.gate.learn(line.oldestBound, line.oldestPlaying, slot.meanSquare, this.floorMeanSquare);
+      this.bands.learn(line.oldestChunkNumber, line.oldestPlaying);
     }
-    if (this.loud[i] !== QUIET) {
-      this.loudInLine -= weightOf(this.loud[i] as ChunkClass);
+    if (line.oldestClass !== QUIET) {
       if (silenceBursts) {
         if (!this.inBurst) this.bursts++;
         this.inBurst = true;
@@ -374,23 +361,15 @@ export class EchoGuard {
       this.inBurst = false;
     }
     send(slot);
-    this.fifoStart = (i + 1) % this.slots.length;
-    this.fifoCount--;
+    line.shift();
   }
 
   private flush(send: (chunk: MicChunk) => void): void {
-    while (this.fifoCount > 0) this.sendOldest(send, false);
+    while (this.line.length > 0) this.sendOldest(send, false);
   }
 
   private drop(): void {
-    this.held += this.fifoCount + 1;
-    this.fifoStart = 0;
-    this.fifoCount = 0;
-    this.loudInLine = 0;
+    this.held += this.line.length + 1;
+    this.line.clear();
   }
-}
-
-/** What a chunk of this class counts towards {@link EchoGuardOptions.minTalkMs}, in chunks. */
-function weightOf(sound: ChunkClass): number {
-  return sound === STRONG ? 2 : sound === PLAYER ? 1 : 0;
 }

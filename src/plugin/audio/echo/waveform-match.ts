@@ -1,3 +1,5 @@
+import { CrossCorrelation } from './cross-correlation.js';
+
 /**
  * The last moments of two aligned signals (microphone and reference), pre-emphasised, with one
  * question: does the newest stretch of the microphone contain a delayed copy of the reference?
@@ -7,6 +9,8 @@
  * (a mirrored ring) so every window is contiguous. Allocation-free.
  */
 export class WaveformMatch {
+  /** The search over every delay, sized for the whole ring (shared by the page, built once). */
+  private readonly search: CrossCorrelation;
   private readonly mic: Float32Array;
   private readonly ref: Float32Array;
   private written = 0;
@@ -16,6 +20,7 @@ export class WaveformMatch {
   constructor(readonly capacity = 16000) {
     this.mic = new Float32Array(2 * capacity);
     this.ref = new Float32Array(2 * capacity);
+    this.search = CrossCorrelation.shared(2 ** Math.ceil(Math.log2(Math.max(2, capacity))));
   }
 
   /** Adds aligned samples. */
@@ -76,5 +81,20 @@ export class WaveformMatch {
       if (c > best) best = c;
     }
     return best;
+  }
+
+  /**
+   * Whether the `window` microphone samples that ended `age` samples ago are a copy of the reference
+   * at any delay up to `maxLag`, either way up (a canceller that subtracts a mistimed estimate leaves
+   * her voice inverted): the best |normalised correlation| (0..1), by FFT. Reference stretches
+   * fainter than `leastMeanSquare` (pre-emphasised) are not searched. 0 without enough history.
+   */
+  copyAtAnyDelay(age: number, window: number, maxLag: number, leastMeanSquare: number): number {
+    const size = this.capacity;
+    const start = this.written - age - window; // first microphone sample of the stretch
+    if (window <= 0 || age < 0 || start - maxLag < 0 || age + window + maxLag > size) return 0;
+    const m0 = start % size;
+    const r0 = (start - maxLag) % size;
+    return this.search.best(this.mic.subarray(m0, m0 + window), this.ref.subarray(r0, r0 + window + maxLag), leastMeanSquare);
   }
 }

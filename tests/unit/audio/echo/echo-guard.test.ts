@@ -490,6 +490,38 @@ describe('EchoGuard', () => {
     expect(runPausing(faint, residue, add(syllable(-72), words), syllable(-72), ref).pausedAt).toBe(-1);
   });
 
+  it('auto with a probe: her voice let through whole for 60 ms (a canceller slipping), inverted or not, does not ask her to pause; another voice as loud does', () => {
+    const ref = add(
+      speechLike(6, 91),
+      speechLike(6, 92, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
+    );
+    const residue = delayed(ref, 100, 1e-5);
+    const at = 3 * 50; // mid-line: no onset rule
+    const only = (x: Float32Array) => x.map((v, i) => (i >= at * CHUNK && i < (at + 3) * CHUNK ? v : 0));
+    const silence = new Float32Array(ref.length);
+    for (const gain of [0.5, -0.5]) {
+      // Three chunks of her voice 230 ms late at her own level less 6 dB: 20 dB above what may be the player.
+      const slip = only(delayed(ref, 230, gain));
+      const guard = new EchoGuard(true, () => {}, { probeMs: 360 });
+      const { pausedAt, loud } = runPausing(guard, add(residue, slip), silence, silence, ref);
+      expect(range(at, at + 3).every(loud)).toBe(true);
+      expect([gain, pausedAt, guard.falseAlarms, guard.copies]).toEqual([gain, -1, 0, 1]);
+    }
+    // Someone else's first syllable, as loud, in the same three chunks.
+    const herSlip = only(delayed(ref, 230, 0.5));
+    const other = speechLike(6, 95);
+    const syllable = only(other).map((v, i) => {
+      const k = i - (i % CHUNK);
+      return v * (rms(herSlip.subarray(k, k + CHUNK)) / (rms(other.subarray(k, k + CHUNK)) || 1));
+    });
+    const heard = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const { pausedAt, loud: sounded } = runPausing(heard, residue, syllable, syllable, ref);
+    expect(range(at, at + 3).every(sounded)).toBe(true);
+    expect(pausedAt).toBeGreaterThan(at);
+    expect(pausedAt).toBeLessThanOrEqual(at + 3);
+    expect(heard.copies).toBe(0);
+  });
+
   it('auto: a player talking over the NPC is never taken for a leak; a slip always is caught before it is sent (real speech)', async () => {
     const npcLines = [
       'Halt, traveller. The gate is closed after dark, by order of the captain.',

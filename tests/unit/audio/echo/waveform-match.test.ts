@@ -44,3 +44,21 @@ describe('WaveformMatch', () => {
     expect(silent.correlation(1760, 2400, 160)).toBe(0);
   });
 });
+
+describe('WaveformMatch.copyAtAnyDelay', () => {
+  const ref = noise(16000, 5);
+
+  it('finds an older stretch that copies the reference at any delay up to the one searched, either way up', () => {
+    const w = new WaveformMatch(14400);
+    // The microphone copies the reference 3210 samples late, inverted, from sample 12000 to 12960 only.
+    const mic = Float32Array.from(ref, (_, i) =>
+      i >= 12000 && i < 12960 ? -0.2 * (ref[i - 3210] as number) : 0.01 * (noise(1, i)[0] as number),
+    );
+    feed(w, mic, ref);
+    const age = 16000 - 12960;
+    expect(w.copyAtAnyDelay(age, 960, 8000, 0)).toBeGreaterThan(0.99);
+    expect(w.copyAtAnyDelay(age, 960, 3000, 0)).toBeLessThan(0.2); // not searched that far
+    expect(w.copyAtAnyDelay(0, 960, 8000, 0)).toBeLessThan(0.2); // the newest stretch is not a copy
+    expect(w.copyAtAnyDelay(age, 960, 14000, 0)).toBe(0); // more history than the ring holds
+  });
+});
