@@ -149,3 +149,12 @@ export function speechLike(seconds: number, seed: number, amp = 0.3): Float32Arr
   }
   return out;
 }
+
+/** White noise in −1..1 from a seeded generator: the same `seed` gives the same samples. */
+export function whiteNoise(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return (s / 2 ** 32) * 2 - 1;
+  });
+}

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CrossCorrelation } from '../../../../src/plugin/audio/echo/cross-correlation.ts';
+import { whiteNoise } from '../../../support/signal.ts';
 
-function noise(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  });
-}
+const noise = whiteNoise;
 
 /** The same search done sample by sample. */
 function bruteForce(short: Float32Array, long: Float32Array, least: number): number {

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WaveformMatch } from '../../../../src/plugin/audio/echo/waveform-match.ts';
+import { whiteNoise } from '../../../support/signal.ts';
 
-function noise(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  });
-}
+const noise = whiteNoise;
 
 function feed(w: WaveformMatch, mic: Float32Array, ref: Float32Array): void {
   for (let i = 0; i < mic.length; i += 320) w.push(mic.subarray(i, i + 320), ref.subarray(i, i + 320));
