@@ -43,7 +43,8 @@ const COPY_CORRELATION = 0.38;
  *   longer just after the NPC starts a sentence) and is still going on gives the player the floor and
  *   everything goes out, in order; short bursts (what a canceller lets slip while it re-locks) go
  *   out as silence; a leak that is plainly the NPC's voice (its waveform, at its delay) is dropped
- *   and makes the echo state stick.
+ *   and makes the echo state stick; sound that lasted but whose loudest 60 ms copy her voice at any
+ *   delay (a canceller that slipped for a moment) goes out as silence too.
  *   Sound counts towards the player only above the noise floor and her echo's bound ({@link SoundGate}).
  * - `'half-duplex'`: always hold while the NPC is audible.
  * - `'off'`: never hold.
