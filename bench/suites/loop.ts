@@ -29,7 +29,11 @@ type Open = (options?: GuardOptions) => Promise<LoopDemo>;
 const MUSIC = !process.argv.includes('--loop-music=off');
 
 /** Why a step failed, in one line. */
-const reason = (e: unknown) => (e instanceof Error ? e.message : String(e)).split(';')[0] as string;
+const reason = (e: unknown) => {
+  const message = e instanceof Error ? e.message : String(e);
+  console.error(`loop: ${message}`); // the whole of it, for the log; the unit keeps its first clause
+  return message.split(';')[0] as string;
+};
 
 /**
  * The loop figures in one browser and room: `open` puts the demo on `loop`, next to the guard,
@@ -117,7 +121,7 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
         bargeIns.push(Number.POSITIVE_INFINITY);
         missed.push(reason(e));
         if (++inARow >= 3) throw new Error(`three barge-ins in a row failed: ${reason(e)}`);
-        await settle(demo);
+        await settle(demo, baseUrl);
         continue;
       }
       // A turn whose end or reply the recordings do not show is left out, said in the unit, and the series goes on.
@@ -125,7 +129,7 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
         voiceToVoice.push(await roomVoiceToVoice(loop, demo, wav));
       } catch (e) {
         turnsLost.push(reason(e));
-        await settle(demo);
+        await settle(demo, baseUrl);
       }
     }
   } catch (e) {
@@ -169,16 +173,48 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
 }
 
 /** After a barge-in that failed: waits until she has finished whatever she says and listens again. */
-async function settle(demo: LoopDemo): Promise<void> {
+async function settle(demo: LoopDemo, baseUrl: string): Promise<void> {
   const quietFor = async (ms: number) => {
     const since = Date.now();
     await new Promise((resolve) => setTimeout(resolve, ms));
     const { states } = await observed(demo);
     return !states.some((x) => x.t >= since) && states.at(-1)?.state === 'listening';
   };
-  const deadline = Date.now() + 60_000;
+  const start = Date.now();
+  const before = await emulatorStats(baseUrl);
+  const deadline = start + 60_000;
   while (Date.now() < deadline) if (await quietFor(2000)) return;
-  throw new Error('she did not settle into listening within a minute');
+  // What she did meanwhile, so a run that stops here says why.
+  const after = await emulatorStats(baseUrl);
+  const moves = (await observed(demo)).states
+    .filter((x) => x.t >= start)
+    .map((x) => `${x.state} ${((x.t - start) / 1000).toFixed(1)}`)
+    .join(', ');
+  // Private fields, read for the log only: a state that never moves says which of them holds it.
+  const inside = await demo.evaluate(() => {
+    type Inside = {
+      state: string;
+      turnDone: boolean;
+      voice: { state: string; bufferedMs: number };
+      live: { state: string };
+      lastVoiced: number;
+    };
+    const c = (window as unknown as { oakvale: { scene(): { npcVoice: { conversation: Inside | null } } } }).oakvale.scene().npcVoice
+      .conversation;
+    return c
+      ? {
+          state: c.state,
+          turnDone: c.turnDone,
+          voice: c.voice.state,
+          bufferedMs: Math.round(c.voice.bufferedMs),
+          live: c.live.state,
+          voicedAgoMs: Date.now() - c.lastVoiced,
+        }
+      : null;
+  }, null);
+  throw new Error(
+    `she did not settle into listening within a minute (states, s from the wait's start: ${moves || 'none'}, turns the emulator heard: ${after.speechTurns - before.speechTurns}, conversation: ${JSON.stringify(inside)})`,
+  );
 }
 
 /** `--rooms=a,b` picks rooms; all of them by default. */
