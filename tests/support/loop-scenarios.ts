@@ -6,9 +6,10 @@ import type { AcousticLoop } from './acoustic-loop.ts';
 import type { TestBrowser } from './browsers.ts';
 import { DemoDriver } from './demo-driver.ts';
 import { FIXTURE_DIR } from './fixtures.ts';
+import { npcInRoom, onset, playerInRoom, silenceAfter } from './room-recording.ts';
 import { closeSpeech, concat, playerSpeech16k, silence16k } from './speech.ts';
 import { sleep } from './until.ts';
-import { writeWav } from './wav.ts';
+import { readWav, writeWav } from './wav.ts';
 
 /** What a scenario reads back from the page. */
 export interface Observed {
@@ -360,83 +361,6 @@ export async function emulatorStats(baseUrl: string): Promise<{ speechTurns: num
   return (await (await fetch(`${baseUrl}/emulator/stats`)).json()) as { speechTurns: number; interruptions: number };
 }
 
-/** 10 ms RMS envelope. */
-export function envelope(x: Float32Array, rate: number): number[] {
-  const per = Math.round(rate / 100);
-  const out: number[] = [];
-  for (let i = 0; i + per <= x.length; i += per) {
-    let s = 0;
-    for (let k = i; k < i + per; k++) s += (x[k] as number) ** 2;
-    out.push(Math.sqrt(s / per));
-  }
-  return out;
-}
-
-const LOUD = 10 ** (-40 / 20);
-
-/**
- * Aligns `b` to `a` (10 ms envelopes): the lag, within ±`maxLag` frames, where they correlate best,
- * so that `a[i]` goes with `b[i - lag]`.
- */
-function bestLag(a: number[], b: number[], maxLag: number): number {
-  let lag = 0;
-  let best = Number.NEGATIVE_INFINITY;
-  for (let l = -maxLag; l <= maxLag; l++) {
-    let s = 0;
-    for (let i = 0; i < b.length; i++) s += (b[i] as number) * ((a[i + l] as number | undefined) ?? 0);
-    if (s > best) {
-      best = s;
-      lag = l;
-    }
-  }
-  return lag;
-}
-
-/**
- * From the recordings — the room (NPC, music and player at the speakers), the browser's stream alone
- * (NPC and music), both started together, and the page's own tap of the NPC's voice (started a few
- * ms apart) — the player's part is the room minus the browser's stream, and the NPC's voice is the
- * tap, aligned to the browser's stream. Both as 10 ms envelopes on the room's timeline.
- */
-export function splitRoom(room: Float32Array, app: Float32Array, rate: number, voice: number[]): { player: number[]; npc: number[] } {
-  const roomEnv = envelope(room, rate);
-  const appEnv = envelope(app, rate);
-  // The two recorders start a few ms apart.
-  const appLag = bestLag(roomEnv, appEnv, 20);
-  // The browser plays below full volume into the room: the player only adds, so a low percentile
-  // of room / app over its loud frames is its level there.
-  const ratios: number[] = [];
-  for (let i = 0; i < appEnv.length; i++) {
-    const r = roomEnv[i + appLag];
-    if ((appEnv[i] as number) > LOUD && r !== undefined) ratios.push(r / (appEnv[i] as number));
-  }
-  ratios.sort((a, b) => a - b);
-  const gain = ratios.length ? (ratios[Math.floor(ratios.length * 0.25)] as number) : 1;
-  const appInRoom = (i: number) => gain * ((appEnv[i - appLag] as number | undefined) ?? Number.POSITIVE_INFINITY);
-  // Where the browser's stream has not started or has stopped, nothing is known of the player.
-  const player = roomEnv.map((v, i) => Math.max(0, v - appInRoom(i) * 1.2));
-  const voiceLag = bestLag(appEnv, voice, 50);
-  const npc = roomEnv.map((_, i) => gain * ((voice[i - appLag - voiceLag] as number | undefined) ?? 0));
-  return { player, npc };
-}
-
-/** First frame ≥ `from` above the loud threshold (−40 dBFS), or −1. */
-export function onset(env: number[], from = 0): number {
-  for (let i = from; i < env.length; i++) if ((env[i] as number) > LOUD) return i;
-  return -1;
-}
-
-/** First frame ≥ `from` after which `env` stays quiet for `quietMs`, or −1. */
-export function silenceAfter(env: number[], from: number, quietMs = 300): number {
-  const need = quietMs / 10;
-  let run = 0;
-  for (let i = from; i < env.length; i++) {
-    if ((env[i] as number) > LOUD / 3) run = 0;
-    else if (++run >= need) return i - need + 1;
-  }
-  return -1;
-}
-
 /** The player's line for the room (48 kHz WAV, a little silence either side); returns its path. */
 export async function writePlayerWav(): Promise<string> {
   const words = await playerSpeech16k('Excuse me, I need to tell you something important right now.');
@@ -466,12 +390,11 @@ export async function bargeIn(loop: AcousticLoop, demo: LoopDemo, wav: string, a
   const answered = await waitForState(demo, 'speaking', 20_000, Date.now() - 1500);
   await waitForState(demo, 'listening', 30_000, answered);
   const { rate, room, app } = await rec.stop();
-  const { player, npc } = splitRoom(room, app, rate, await voiceTap(demo, false));
-  const playerOnset = onset(player);
-  if (playerOnset <= 0) throw new Error('the player’s speech was not found in the room recording');
-  const npcSilent = silenceAfter(npc, playerOnset);
-  if (npcSilent < playerOnset) throw new Error('the guard did not fall silent after the player spoke');
-  return (npcSilent - playerOnset) * 10;
+  const npc = npcInRoom(room, app, rate, await voiceTap(demo, false));
+  const player = playerInRoom(room, readWav(wav).samples, rate);
+  const npcSilent = silenceAfter(npc, player.onset);
+  if (npcSilent < player.onset) throw new Error('the guard did not fall silent after the player spoke');
+  return (npcSilent - player.onset) * 10;
 }
 
 /**
@@ -487,9 +410,9 @@ export async function roomVoiceToVoice(loop: AcousticLoop, demo: LoopDemo, wav: 
   const replied = await waitForState(demo, 'speaking', 20_000, since);
   await waitForState(demo, 'listening', 30_000, replied);
   const { rate, room, app } = await rec.stop();
-  const { player, npc } = splitRoom(room, app, rate, await voiceTap(demo, false));
-  const end = silenceAfter(player, onset(player), 450);
+  const npc = npcInRoom(room, app, rate, await voiceTap(demo, false));
+  const { end } = playerInRoom(room, readWav(wav).samples, rate);
   const reply = onset(npc, end);
-  if (end <= 0 || reply <= end) throw new Error('no end of speech followed by a reply was found in the recordings');
+  if (reply <= end) throw new Error('no reply after the player’s speech was found in the recordings');
   return (reply - end) * 10;
 }

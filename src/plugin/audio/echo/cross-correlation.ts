@@ -64,12 +64,21 @@ export class CrossCorrelation {
    * `short` is silent.
    */
   best(short: Float32Array, long: Float32Array, leastMeanSquare: number): number {
+    return this.search(short, long, leastMeanSquare).correlation;
+  }
+
+  /**
+   * As {@link best}, with where: the offset into `long` of the best stretch (−1 when none was
+   * searched).
+   */
+  search(short: Float32Array, long: Float32Array, leastMeanSquare: number): { correlation: number; offset: number } {
     const w = short.length;
     const offsets = long.length - w;
-    if (w === 0 || offsets < 0 || long.length > this.size) return 0;
+    const none = { correlation: 0, offset: -1 };
+    if (w === 0 || offsets < 0 || long.length > this.size) return none;
     let shortEnergy = 0;
     for (let i = 0; i < w; i++) shortEnergy += (short[i] as number) ** 2;
-    if (shortEnergy < 1e-12) return 0;
+    if (shortEnergy < 1e-12) return none;
     this.transform(short, this.a);
     this.transform(long, this.b);
     // Correlation at offset x is the inverse transform of conj(A)·B.
@@ -90,13 +99,17 @@ export class CrossCorrelation {
     for (let i = 0; i < long.length; i++) sq[i + 1] = (sq[i] as number) + (long[i] as number) ** 2;
     const least = leastMeanSquare * w;
     let best = 0;
+    let at = -1;
     for (let x = 0; x <= offsets; x++) {
       const energy = (sq[x + w] as number) - (sq[x] as number);
       if (energy < least || energy <= 0) continue;
       const c = Math.abs(this.out[2 * x] as number) / Math.sqrt(shortEnergy * energy);
-      if (c > best) best = c;
+      if (c > best) {
+        best = c;
+        at = x;
+      }
     }
-    return Math.min(1, best);
+    return { correlation: Math.min(1, best), offset: at };
   }
 
   private transform(x: Float32Array, into: number[]): void {

@@ -34,7 +34,16 @@ describe('CrossCorrelation', () => {
     ] as const) {
       const short = long.slice(at, at + 960).map((v) => v * gain);
       expect(xc.best(short, long, 0)).toBeGreaterThan(0.999);
+      expect(xc.search(short, long, 0).offset).toBe(at);
     }
+  });
+
+  it('says where a copy buried under a louder signal is, and −1 when nothing was searched', () => {
+    const xc = new CrossCorrelation(16384);
+    const loud = noise(9000, 3);
+    const sum = long.map((v, i) => 0.3 * v + (loud[i] as number));
+    expect(xc.search(long.slice(2500, 4500), sum, 0).offset).toBe(2500);
+    expect(xc.search(new Float32Array(960), long, 0)).toEqual({ correlation: 0, offset: -1 });
   });
 
   it('agrees with a sample-by-sample search, and another signal correlates little', () => {
