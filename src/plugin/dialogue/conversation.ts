@@ -15,6 +15,7 @@ import type {
   VoiceOutput,
 } from './conversation-types.js';
 import { type NpcDefinition, validateNpc } from './npc.js';
+import { PlayerTranscript } from './player-transcript.js';
 import { GREETING_CUE } from './session-params.js';
 import { SubtitleTrack } from './subtitles.js';
 
@@ -68,17 +69,16 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   private npcText = '';
   private turnDone = false;
   private audioThisTurn = false;
-  /** The voice was told this turn's audio is complete (it plays out a tail shorter than its prebuffer). */
-  private voiceEnded = false;
+  /** Speech was queued since the voice was last told its utterance ended (or was cleared). */
+  private voiceOpen = false;
   private talking = false;
   private voicedRun = 0;
   private lastVoiced = 0;
   private thinkingSince = 0;
-  private playerPartial = '';
   private greeting = false;
   private starting = false; // start() waits for the connection: it, not the reconnect handler, goes on once open
-  /** Lines the player typed: a transcription of them coming back is not a new line. */
-  private readonly typed: string[] = [];
+  /** The player's line so far, and the lines they typed (a transcription of them coming back is not a new line). */
+  private readonly player = new PlayerTranscript();
 
   constructor(options: ConversationOptions) {
     super();
@@ -183,8 +183,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     if (!this.isLive()) throw new NpcVoiceError('invalid-state', `Cannot send text while the conversation is ${this.machine.state}.`);
     if (this.machine.state === 'speaking') this.interruptLocally();
     this.live.sendText(line);
-    this.typed.push(line.toLowerCase());
-    if (this.typed.length > 8) this.typed.shift();
+    this.player.typed(line);
     this.addHistory('player', line);
     this.emit('transcript', { speaker: 'player', text: line, final: true });
     this.machine.tryGo('thinking');
@@ -227,6 +226,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     if (this.machine.state === 'ended') return;
     this.actions.cancelAll();
     this.voice.clear();
+    this.voiceOpen = false;
     this.finishNpcLine();
     this.machine.go('ended');
     for (const sub of this.subs.splice(0)) sub.close();
@@ -259,6 +259,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     on('stateChange', ({ state, previous }) => {
       if (state === 'reconnecting' && this.isLive()) {
         // The old connection will say nothing more about its turn: what was sent still plays out.
+        this.endVoice();
         this.turnDone = true;
         this.subtitles.finish();
         if (!this.npcAudible()) this.machine.tryGo('connecting');
@@ -271,19 +272,26 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
 
   private onAudio(samples: Float32Array): void {
     if (!this.isLive()) return;
+    if (this.audioThisTurn && this.turnDone) {
+      // A new turn's speech while the last one still plays (the service finished that turn): the
+      // last line is complete, its words shown whole; its audio, queued ahead, plays on.
+      const rest = this.subtitles.heard;
+      if (rest) this.emit('subtitle', { text: rest, final: true });
+      this.finishNpcLine();
+    }
     if (!this.audioThisTurn) {
       this.audioThisTurn = true;
-      this.voiceEnded = false;
       this.subtitles.reset();
     }
     this.chunkStart = this.voice.writtenFrames;
     this.voice.enqueue(samples);
+    this.voiceOpen = true;
     if (this.machine.state !== 'speaking') this.machine.tryGo('speaking');
   }
 
   private onTurnComplete(): void {
-    // The service may omit generationComplete: the turn's audio is complete either way.
-    if (this.audioThisTurn) this.endVoice();
+    // The service may omit generationComplete, or send audio after it: the turn's audio is complete now.
+    this.endVoice();
     this.turnDone = true;
     this.subtitles.finish();
     this.greeting = false;
@@ -295,24 +303,10 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
 
   private onInputTranscript(text: string, finished: boolean): void {
     if (this.greeting && GREETING_CUE.startsWith(text.trim().slice(0, 20))) return; // our own cue echoed back
-    const typed = this.typed.indexOf((this.playerPartial + text).trim().toLowerCase());
-    if (typed >= 0 && finished) {
-      // A typed line transcribed back: already shown and in the history.
-      this.typed.splice(typed, 1);
-      this.playerPartial = '';
-      return;
-    }
-    if (this.typed.some((t) => t.startsWith((this.playerPartial + text).trim().toLowerCase()))) {
-      this.playerPartial += text;
-      return;
-    }
-    this.playerPartial += text;
-    const line = this.playerPartial.trim();
-    this.emit('transcript', { speaker: 'player', text: line, final: finished });
-    if (finished) {
-      this.addHistory('player', line);
-      this.playerPartial = '';
-    }
+    const line = this.player.heard(text, finished);
+    if (!line) return; // a typed line transcribed back: already shown and in the history
+    this.emit('transcript', { speaker: 'player', ...line });
+    if (line.final) this.addHistory('player', line.text);
     if (this.machine.state === 'listening') this.machine.tryGo('userSpeaking');
   }
 
@@ -338,6 +332,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   /** The NPC was cut off: silence it now, keep what was heard as its line. */
   private interruptLocally(): void {
     this.voice.clear();
+    this.voiceOpen = false;
     const heard = this.subtitles.revealed;
     this.subtitles.reset();
     this.npcText = heard;
@@ -345,9 +340,13 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     this.machine.tryGo('interrupted');
   }
 
+  /**
+   * Tells the voice that what it has queued is a whole utterance, once: the last of it plays even
+   * under the prebuffer, and the voice falls idle after it instead of waiting for more.
+   */
   private endVoice(): void {
-    if (this.voiceEnded) return;
-    this.voiceEnded = true;
+    if (!this.voiceOpen) return;
+    this.voiceOpen = false;
     this.voice.end();
   }
 
@@ -394,6 +393,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     if (!alreadyReported) this.emit('error', { error });
     this.actions.cancelAll();
     this.voice.clear();
+    this.voiceOpen = false;
     this.machine.go('error');
     void this.live.close();
   }

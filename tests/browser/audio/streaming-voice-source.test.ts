@@ -57,6 +57,17 @@ describe.each(runs)('StreamingVoiceSource in %s (%s path)', (browserName, transp
     expect(r.playedFrames).toBe(Math.round(0.2 * r.rate));
   });
 
+  it('end() after the queue ran dry finishes the utterance: idle and drained, not buffering for ever', async () => {
+    const page = await openHarness(transport);
+    const r = await page.evaluate((t) => window.harness.endAfterStarve({ transport: t }), transport);
+    await page.close();
+    expect(r.starved).toBe('buffering');
+    expect(r.after).toBe('idle');
+    expect(r.drained).toBe(1);
+    expect(r.underruns).toBe(1);
+    expect(r.buffered).toBe(0);
+  });
+
   it('holds an utterance shorter than the prebuffer until end(), then plays it all', async () => {
     const page = await openHarness(transport);
     const r = await page.evaluate((t) => window.harness.prebuffer({ transport: t }), transport);

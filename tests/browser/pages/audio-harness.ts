@@ -201,6 +201,30 @@ const harness = {
     return result;
   },
 
+  /**
+   * All of an utterance played and the queue run dry before end() came (its turn's end arrives
+   * after its last audio, later still on a busy machine): end() then finishes it.
+   */
+  async endAfterStarve(opts: { transport: Transport }) {
+    const ctx = await context();
+    const rec = new Recorder(ctx);
+    const voice = await StreamingVoiceSource.create(ctx, { transport: opts.transport, prebufferMs: 50 });
+    voice.connect(rec.node);
+    let drained = 0;
+    voice.on('drained', () => drained++);
+    voice.enqueue(new Float32Array(2400).fill(0.25)); // 100 ms
+    await sleep(400);
+    voice.update();
+    const starved = voice.state;
+    voice.end();
+    await sleep(300);
+    voice.update();
+    const result = { starved, after: voice.state, drained, underruns: voice.underruns, buffered: voice.bufferedMs };
+    voice.destroy();
+    await ctx.close();
+    return result;
+  },
+
   /** A short utterance below the prebuffer waits for end(), then plays. */
   async prebuffer(opts: { transport: Transport }) {
     const ctx = await context();

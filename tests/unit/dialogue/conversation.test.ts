@@ -90,6 +90,66 @@ describe('Conversation', () => {
     expect(talk.history.at(-1)?.text).toBe('The gate stays shut.');
   });
 
+  /**
+   * A voice that holds back the last 100 ms of whatever came after its last end() (its
+   * prebuffer), as StreamingVoiceSource does: speech never ended stays queued for ever.
+   */
+  class MarkedVoice extends FakeVoice {
+    lastEnd = 0;
+    override end(): void {
+      super.end();
+      this.lastEnd = this.writtenFrames;
+    }
+    override play(): void {
+      const held = this.lastEnd === this.writtenFrames ? 0 : Math.min(2400, this.writtenFrames - this.lastEnd);
+      this.consumedFrames = Math.max(this.consumedFrames, this.writtenFrames - held);
+      this.state = this.consumedFrames === this.writtenFrames ? 'idle' : 'buffering';
+    }
+  }
+
+  it('a turn whose speech arrives while the last one still plays is ended too: both lines play out and she listens', async () => {
+    const voice = new MarkedVoice();
+    const { live, talk } = setup({ voice, greet: false });
+    const subs: { text: string; final: boolean }[] = [];
+    talk.on('subtitle', (s) => subs.push(s));
+    await talk.start();
+    for (const line of ['First line.', 'Second line.']) {
+      // The second turn comes before the first has played (a reply queued at the service).
+      live.fire('audio', { samples: new Float32Array(9600) });
+      live.fire('outputTranscript', { text: line });
+      live.fire('generationComplete', {});
+      live.fire('turnComplete', {});
+    }
+    voice.play();
+    talk.update();
+    expect(voice.ended).toBe(2);
+    expect(voice.bufferedMs).toBe(0);
+    expect(talk.state).toBe('listening');
+    expect(talk.history.map((h) => h.text)).toEqual(['First line.', 'Second line.']);
+    expect(subs.filter((s) => s.final).map((s) => s.text)).toEqual(['First line.', 'Second line.']);
+  });
+
+  it('speech after generationComplete, or cut short by a reconnect, is ended too', async () => {
+    const voice = new MarkedVoice();
+    const { live, talk } = setup({ voice, greet: false });
+    await talk.start();
+    live.fire('audio', { samples: new Float32Array(9600) });
+    live.fire('generationComplete', {});
+    live.fire('audio', { samples: new Float32Array(4800) }); // after it
+    live.fire('turnComplete', {});
+    voice.play();
+    talk.update();
+    expect(voice.ended).toBe(2);
+    expect(talk.state).toBe('listening');
+    live.fire('audio', { samples: new Float32Array(9600) });
+    live.setState('reconnecting'); // the old connection says nothing more about its turn
+    voice.play();
+    talk.update();
+    expect(voice.ended).toBe(3);
+    expect(voice.bufferedMs).toBe(0);
+    expect(talk.state).toBe('connecting');
+  });
+
   it('reveals subtitles as the voice plays, not when the text arrives', async () => {
     const { live, voice, talk } = setup({ greet: false });
     const subs: { text: string; final: boolean }[] = [];
