@@ -2,6 +2,7 @@
 // `npm run bench -- --json` prints one JSON object per metric per line instead of a table.
 // `npm run bench -- --only=audio,plugin` runs the suites with those words in their titles (before the parenthesis).
 // `npm run bench -- --only=loop --rooms=living,living-busy` measures the acoustic loop in those rooms only.
+import { AcousticLoop } from '../tests/support/acoustic-loop.ts';
 import type { Metric, Suite } from './metric.ts';
 import { audioSuite } from './suites/audio.ts';
 import { browsersSuite } from './suites/browsers.ts';
@@ -11,6 +12,13 @@ import { faultsSuite } from './suites/faults.ts';
 import { loopSuite } from './suites/loop.ts';
 import { pluginSuite } from './suites/plugin.ts';
 import { relaySuite } from './suites/relay.ts';
+
+// Killed (Ctrl-C, SIGTERM): the loop's rooms, daemons and displays must not outlive the bench.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    AcousticLoop.killAllNow();
+    process.exit(130);
+  });
 
 const suites: Suite[] = [audioSuite, emulatorSuite, faultsSuite, relaySuite, demoSuite, browsersSuite, pluginSuite, loopSuite];
 const json = process.argv.includes('--json');

@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AcousticLoop } from '../support/acoustic-loop.ts';
 import { measureRoom } from '../support/room-response.ts';
 import { ROOMS } from '../support/rooms.ts';
+import { until } from '../support/until.ts';
 
 let loop: AcousticLoop | null = null;
 
@@ -37,3 +40,36 @@ describe.each(Object.values(ROOMS))('the room $name', (room) => {
     }
   });
 });
+
+describe('a bench killed mid-run', () => {
+  it('leaves nothing of its room behind: killAllNow stops the chain, the noise, the load, the daemon and the display', async () => {
+    const room = await AcousticLoop.start(ROOMS['living-busy']);
+    const dir = room.env.XDG_RUNTIME_DIR as string;
+    // Every process it started: the daemon, the display, and each pipeline's whole process group.
+    const { daemon, display, groups } = room.processIds();
+    const left = () => [
+      ...[daemon, display].filter((pid) => alive(pid)),
+      ...groups.flatMap((g) =>
+        execFileSync('sh', ['-c', `pgrep -g ${g} || true`], { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .filter(Boolean),
+      ),
+    ];
+    expect(groups.length).toBe(3); // the chain, the noise, the load
+    expect(left().length).toBeGreaterThanOrEqual(2 + 3 + 2); // sh | parec | sox | python3 | pacat, sox | pacat, stress-ng and its worker
+    AcousticLoop.killAllNow();
+    await until(() => left().length === 0, 'the room’s processes to exit', 5000).catch(() => undefined);
+    expect(left()).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -38,6 +38,9 @@ export function loopUnavailable(room: Room = ROOMS.dry): string | null {
  * silence). Everything it starts is stopped by pid.
  */
 export class AcousticLoop {
+  /** Loops started and not yet stopped, for {@link killAllNow}. */
+  private static readonly running = new Set<AcousticLoop>();
+
   private constructor(
     private readonly dir: string,
     private readonly xvfb: ChildProcess,
@@ -103,7 +106,42 @@ export class AcousticLoop {
     // The room's chain (and noise) are streams into its air: wait until they play.
     const streams = (room.effects ? 1 : 0) + (room.noiseDb !== null ? 1 : 0);
     await waitFor(() => pactl('list', 'short', 'sink-inputs').trim().split('\n').filter(Boolean).length >= streams, 'the room’s streams');
-    return new AcousticLoop(dir, xvfb, `:${n}`, room, processes);
+    const loop = new AcousticLoop(dir, xvfb, `:${n}`, room, processes);
+    AcousticLoop.running.add(loop);
+    return loop;
+  }
+
+  /**
+   * Signals everything every running loop started to stop, synchronously: for a process about to
+   * exit on Ctrl-C or SIGTERM, whose room (detached pipelines, a busy core), daemon and display
+   * would otherwise outlive it and disturb the next run.
+   */
+  static killAllNow(): void {
+    for (const loop of AcousticLoop.running) {
+      loop.roomProcesses.killNow();
+      loop.xvfb.kill('SIGTERM');
+      const pid = loop.pulsePid();
+      try {
+        if (pid > 0) process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    AcousticLoop.running.clear();
+  }
+
+  /** What the loop started, for a test that it all stops: its daemon, its display, the room's process groups. */
+  processIds(): { daemon: number; display: number; groups: number[] } {
+    return { daemon: this.pulsePid(), display: this.xvfb.pid ?? 0, groups: this.roomProcesses.groups };
+  }
+
+  /** The loop's PulseAudio daemon, or 0 when it has gone. */
+  private pulsePid(): number {
+    try {
+      return Number(readFileSync(join(this.dir, 'pulse/pid'), 'utf8').trim()) || 0;
+    } catch {
+      return 0;
+    }
   }
 
   /** Headed Chromium playing to the loop's speakers and hearing its microphone. */
@@ -119,7 +157,9 @@ export class AcousticLoop {
 
   /** Plays a WAV into the room (as a person speaking would); resolves when it has finished. */
   play(wav: string): { started: number; done: Promise<void> } {
-    const child = spawn('paplay', ['-d', SINK, '--latency-msec=20', wav], { env: this.env, stdio: 'ignore' });
+    // 200 ms queued: with 20 the stream ran dry on a busy machine and the player stuttered; its
+    // onset is read on the recordings, so the queue's delay does not count.
+    const child = spawn('paplay', ['-d', SINK, '--latency-msec=200', wav], { env: this.env, stdio: 'ignore' });
     const started = Date.now();
     return { started, done: new Promise((resolve) => child.once('exit', () => resolve())) };
   }
@@ -165,15 +205,15 @@ export class AcousticLoop {
    * folder before it has gone races it (ENOTEMPTY).
    */
   async stop(): Promise<void> {
+    AcousticLoop.running.delete(this);
     await this.roomProcesses.stop();
     const xvfbGone =
       this.xvfb.exitCode !== null || this.xvfb.signalCode !== null
         ? Promise.resolve()
         : new Promise<void>((resolve) => this.xvfb.once('exit', () => resolve()));
     this.xvfb.kill('SIGTERM');
-    let pid = 0;
+    const pid = this.pulsePid();
     try {
-      pid = Number(readFileSync(join(this.dir, 'pulse/pid'), 'utf8').trim());
       if (pid > 0) process.kill(pid, 'SIGTERM');
     } catch {
       // already gone

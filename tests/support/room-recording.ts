@@ -62,36 +62,54 @@ export function npcInRoom(room: Float32Array, app: Float32Array, rate: number, v
 /**
  * Where the player's line is on the room recording's timeline (both at `rate`): the 10 ms frames
  * where its speech starts and ends. The room recording is the speakers' mix, so it holds the
- * player's waveform exactly; it is found by correlation (at 16 kHz), and the onset and end are the
- * line's own, read on the line alone. Her voice over the player's first syllable does not move
- * them, as it would an onset read on the room's level less hers.
+ * player's waveform exactly, under her voice and the music; its speech is found there by
+ * correlation (at 16 kHz), and the onset and end are the line's own, read on the line alone. Her
+ * voice over the player's first syllable does not move them, as it would an onset read on the
+ * room's level less hers. Under a louder voice the correlation is low (her share of the energy),
+ * so what proves the place is that the two halves of its speech, searched apart, land one after
+ * the other.
  */
 export function playerInRoom(room: Float32Array, line: Float32Array, rate: number): { onset: number; end: number } {
-  const down = (x: Float32Array) => {
-    const r = new Resampler(rate, 16000);
-    const head = r.process(x);
-    const tail = r.flush();
-    const out = new Float32Array(head.length + tail.length);
-    out.set(head);
-    out.set(tail, head.length);
-    return out;
-  };
-  const room16 = down(room);
-  const line16 = down(line);
-  let size = 1;
-  while (size < room16.length) size *= 2;
-  const { correlation, offset } = new CrossCorrelation(size).search(line16, room16, 1e-8);
-  // Alone at the speakers the line correlates at 1; under her voice at her level, still about ½.
-  if (offset < 0 || correlation < 0.2)
-    throw new Error(`the player’s line was not found in the room recording (best r = ${correlation.toFixed(2)})`);
   const env = envelope(line, rate);
   const start = onset(env);
   // The frame after its last sound (the room goes on quiet after it: the line is over).
   let end = env.length;
   while (end > 0 && (env[end - 1] as number) <= LOUD / 3) end--;
   if (start < 0) throw new Error('the player’s line is silent');
-  const shift = Math.round((offset * rate) / 16000 / (rate / 100));
-  return { onset: start + shift, end: end + shift };
+  const room16 = to16k(room, rate);
+  // Its speech alone (the recording may start after the line's leading silence).
+  const perFrame = 16000 / 100;
+  const speech = to16k(line, rate).subarray(start * perFrame, end * perFrame);
+  let size = 1;
+  while (size < room16.length) size *= 2;
+  const xc = new CrossCorrelation(size);
+  const half = speech.length >> 1;
+  const first = xc.search(speech.subarray(0, half), room16, 1e-8);
+  const second = xc.search(speech.subarray(half), room16, 1e-8);
+  // The second half after the first: right after it, or up to 300 ms later where the player's
+  // stream ran dry on a busy machine and the speakers played a gap.
+  const gap = second.offset - first.offset - half;
+  if (first.offset < 0 || gap < -2 || gap > 0.3 * 16000)
+    throw new Error(
+      `the player’s line was not found in the room recording (best r = ${first.correlation.toFixed(2)} and ${second.correlation.toFixed(2)}; its halves ${gap} samples apart)`,
+    );
+  console.error(`DEBUG r=${first.correlation.toFixed(2)} ${second.correlation.toFixed(2)} gap ${gap}`);
+  // The onset by the first half, the end by the second: each where the speakers played it.
+  return {
+    onset: Math.round(first.offset / perFrame),
+    end: Math.round((second.offset + speech.length - half) / perFrame),
+  };
+}
+
+/** `x` at 16 kHz, the resampler's tail included. */
+function to16k(x: Float32Array, rate: number): Float32Array {
+  const r = new Resampler(rate, 16000);
+  const head = r.process(x);
+  const tail = r.flush();
+  const out = new Float32Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
 }
 
 /** First frame ≥ `from` above the loud threshold (−40 dBFS), or −1. */

@@ -107,6 +107,24 @@ export class RoomProcesses {
     return new RoomProcesses(children, noise, chain);
   }
 
+  /** The process group of each pipeline and of the load (each was started as its own group). */
+  get groups(): number[] {
+    return this.children.flatMap((c) => (c.pid ? [c.pid] : []));
+  }
+
+  /** Signals every process of the room to stop, now and without waiting: for a bench being killed. */
+  killNow(): void {
+    for (const c of this.children) {
+      if (!c.pid || c.exitCode !== null || c.signalCode !== null) continue;
+      try {
+        process.kill(-c.pid, 'SIGCONT');
+        process.kill(-c.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
   /** Stops every process of the room (each its whole process group) and waits until each has exited. */
   async stop(): Promise<void> {
     await Promise.all(

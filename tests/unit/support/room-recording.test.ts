@@ -17,12 +17,13 @@ const line = up(Float32Array.from([...new Float32Array(3200), ...speechLike(1.5,
 const LINE_ONSET = 20;
 const LINE_END = 170;
 
-/** Her voice for `seconds`, twice as loud as the player, with the line mixed in from `at` seconds. */
-function speakersWith(at: number, seconds: number): { room: Float32Array; app: Float32Array } {
-  const app = up(speechLike(seconds, 3, 0.2)).subarray(0, seconds * RATE);
+/** Her voice for `seconds` (`herGain` times as loud as the player), with the line mixed in from `at` seconds (before the start: cut). */
+function speakersWith(at: number, seconds: number, herGain = 2): { room: Float32Array; app: Float32Array } {
+  const app = up(speechLike(seconds, 3, 0.1 * herGain)).subarray(0, seconds * RATE);
   const room = Float32Array.from(app);
   const from = Math.round(at * RATE);
-  for (let i = 0; i < line.length && from + i < room.length; i++) room[from + i] = (room[from + i] as number) + (line[i] as number);
+  for (let i = Math.max(0, -from); i < line.length && from + i < room.length; i++)
+    room[from + i] = (room[from + i] as number) + (line[i] as number);
   return { room, app };
 }
 
@@ -32,6 +33,14 @@ describe('room recordings', () => {
     const { onset, end } = playerInRoom(room, line, RATE);
     expect(Math.abs(onset - (310 + LINE_ONSET))).toBeLessThanOrEqual(1);
     expect(Math.abs(end - (310 + LINE_END))).toBeLessThanOrEqual(1);
+  });
+
+  it('finds it under a voice 16 dB louder, and in a recording that starts inside its leading silence', () => {
+    const loud = playerInRoom(speakersWith(2.05, 6, 6).room, line, RATE);
+    expect(Math.abs(loud.onset - (205 + LINE_ONSET))).toBeLessThanOrEqual(1);
+    const late = playerInRoom(speakersWith(-0.1, 6).room, line, RATE);
+    expect(Math.abs(late.onset - (LINE_ONSET - 10))).toBeLessThanOrEqual(1);
+    expect(Math.abs(late.end - (LINE_END - 10))).toBeLessThanOrEqual(1);
   });
 
   it('says so when the line is not in the recording', () => {
