@@ -93,7 +93,6 @@ export function playerInRoom(room: Float32Array, line: Float32Array, rate: numbe
     throw new Error(
       `the player’s line was not found in the room recording (best r = ${first.correlation.toFixed(2)} and ${second.correlation.toFixed(2)}; its halves ${gap} samples apart)`,
     );
-  console.error(`DEBUG r=${first.correlation.toFixed(2)} ${second.correlation.toFixed(2)} gap ${gap}`);
   // The onset by the first half, the end by the second: each where the speakers played it.
   return {
     onset: Math.round(first.offset / perFrame),
