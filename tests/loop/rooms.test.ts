@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AcousticLoop } from '../support/acoustic-loop.ts';
+import { AcousticLoop, alive } from '../support/acoustic-loop.ts';
 import { measureRoom } from '../support/room-response.ts';
 import { ROOMS } from '../support/rooms.ts';
 import { until } from '../support/until.ts';
@@ -64,12 +64,3 @@ describe('a bench killed mid-run', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

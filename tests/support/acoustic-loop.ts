@@ -225,7 +225,7 @@ export class AcousticLoop {
 }
 
 /** Whether a process with this pid still exists. */
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
