@@ -244,6 +244,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
       this.subs.push(this.live.on(event, handler));
     on('audio', ({ samples }) => this.onAudio(samples));
     on('outputTranscript', ({ text }) => {
+      this.closeFinishedLine();
       this.npcText += text;
       this.subtitles.push(text, this.audioThisTurn ? this.chunkStart : this.voice.writtenFrames);
       this.emit('transcript', { speaker: 'npc', text: this.npcText, final: false });
@@ -272,21 +273,19 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
 
   private onAudio(samples: Float32Array): void {
     if (!this.isLive()) return;
-    if (this.audioThisTurn && this.turnDone) {
-      // A new turn's speech while the last one still plays (the service finished that turn): the
-      // last line is complete, its words shown whole; its audio, queued ahead, plays on.
-      const rest = this.subtitles.heard;
-      if (rest) this.emit('subtitle', { text: rest, final: true });
-      this.finishNpcLine();
-    }
-    if (!this.audioThisTurn) {
-      this.audioThisTurn = true;
-      this.subtitles.reset();
-    }
+    this.closeFinishedLine();
+    this.audioThisTurn = true;
     this.chunkStart = this.voice.writtenFrames;
     this.voice.enqueue(samples);
     this.voiceOpen = true;
     if (this.machine.state !== 'speaking') this.machine.tryGo('speaking');
+  }
+
+  /** A new turn began while the last line still plays: that line is complete (its audio plays on). */
+  private closeFinishedLine(): void {
+    if (!this.audioThisTurn || !this.turnDone) return;
+    if (this.subtitles.heard) this.emit('subtitle', { text: this.subtitles.heard, final: true });
+    this.finishNpcLine();
   }
 
   private onTurnComplete(): void {
@@ -357,6 +356,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
       this.emit('transcript', { speaker: 'npc', text, final: true });
     }
     this.npcText = '';
+    this.subtitles.reset(); // the next line's words may come before its audio: they start afresh here
     this.audioThisTurn = false;
     this.turnDone = false;
   }

@@ -113,13 +113,16 @@ describe('Conversation', () => {
     const subs: { text: string; final: boolean }[] = [];
     talk.on('subtitle', (s) => subs.push(s));
     await talk.start();
-    for (const line of ['First line.', 'Second line.']) {
-      // The second turn comes before the first has played (a reply queued at the service).
-      live.fire('audio', { samples: new Float32Array(9600) });
-      live.fire('outputTranscript', { text: line });
-      live.fire('generationComplete', {});
-      live.fire('turnComplete', {});
-    }
+    // The second turn comes before the first has played (a reply queued at the service), its
+    // words before its audio.
+    live.fire('audio', { samples: new Float32Array(9600) });
+    live.fire('outputTranscript', { text: 'First line.' });
+    live.fire('generationComplete', {});
+    live.fire('turnComplete', {});
+    live.fire('outputTranscript', { text: 'Second line.' });
+    live.fire('audio', { samples: new Float32Array(9600) });
+    live.fire('generationComplete', {});
+    live.fire('turnComplete', {});
     voice.play();
     talk.update();
     expect(voice.ended).toBe(2);
