@@ -1,5 +1,6 @@
 import { Resampler } from '../../src/plugin/audio/dsp/resampler.ts';
 import { CrossCorrelation } from '../../src/plugin/audio/echo/cross-correlation.ts';
+import { concat } from './speech.ts';
 
 /** 10 ms RMS envelope. */
 export function envelope(x: Float32Array, rate: number): number[] {
@@ -103,12 +104,7 @@ export function playerInRoom(room: Float32Array, line: Float32Array, rate: numbe
 /** `x` at 16 kHz, the resampler's tail included. */
 function to16k(x: Float32Array, rate: number): Float32Array {
   const r = new Resampler(rate, 16000);
-  const head = r.process(x);
-  const tail = r.flush();
-  const out = new Float32Array(head.length + tail.length);
-  out.set(head);
-  out.set(tail, head.length);
-  return out;
+  return concat(r.process(x), r.flush());
 }
 
 /** First frame ≥ `from` above the loud threshold (−40 dBFS), or −1. */
