@@ -80,18 +80,20 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
   if (demo) {
     const seen = await observed(demo);
     const erl = await echoReturnLoss(demo).catch(() => null);
-    // The NPC's pauses that the probe then found were its own echo (it played on ~⅓ s later).
-    const falsePauses = await demo.evaluate(
-      () =>
-        (window as unknown as { oakvale: { scene(): { npcVoice: { echoStatus: { falseAlarms: number } | null } } } }).oakvale.scene()
-          .npcVoice.echoStatus?.falseAlarms ?? 0,
-    );
+    // The NPC's pauses that the probe then found were its own echo (it played on ~⅓ s later), and
+    // all its pauses: the rest it took for the player (nobody talked, so its echo went to the service).
+    const { falsePauses, paused } = await demo.evaluate(() => {
+      type Status = { falseAlarms: number; yields: { paused: number } } | null;
+      const status = (window as unknown as { oakvale: { scene(): { npcVoice: { echoStatus: Status } } } }).oakvale.scene().npcVoice
+        .echoStatus;
+      return { falsePauses: status?.falseAlarms ?? 0, paused: status?.yields.paused ?? 0 };
+    });
     await demo.close();
     metrics.push(
       {
         metric: 'self_interruptions',
         value: seen.states.filter((s) => s.state === 'interrupted').length,
-        unit: `of ${LINES} lines and the greeting, music ${MUSIC ? 'on' : 'off'} (user turns the emulator heard: ${after.speechTurns - before.speechTurns})${stopped}`,
+        unit: `of ${LINES} lines and the greeting, music ${MUSIC ? 'on' : 'off'} (user turns the emulator heard: ${after.speechTurns - before.speechTurns}; pauses taken for the player: ${Math.max(0, paused - falsePauses)})${stopped}`,
         target: '0',
       },
       {

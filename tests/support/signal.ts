@@ -158,3 +158,23 @@ export function whiteNoise(n: number, seed: number): Float32Array {
     return (s / 2 ** 32) * 2 - 1;
   });
 }
+
+/**
+ * `x` through a two-pole resonance at `hz` (pole radius `radius` < 1), at 16 kHz unless `rate`
+ * says otherwise: a small loudspeaker's or a room mode's colour. Near 1 it spreads each sample
+ * over tens of samples, so the output no longer matches `x` sample by sample, while each
+ * frequency keeps a fixed gain and phase.
+ */
+export function resonance(x: ArrayLike<number>, hz: number, radius: number, rate = 16000): Float32Array {
+  const c = 2 * radius * Math.cos((2 * Math.PI * hz) / rate);
+  const out = new Float32Array(x.length);
+  let y1 = 0;
+  let y2 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const y = (1 - radius) * (x[i] as number) + c * y1 - radius * radius * y2;
+    out[i] = y;
+    y2 = y1;
+    y1 = y;
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { WaveformMatch } from './waveform-match.js';
+import { type CopyMatch, WaveformMatch } from './waveform-match.js';
 
 /** How the microphone is treated while an NPC is audible. */
 export type EchoMode = 'auto' | 'half-duplex' | 'off';
@@ -182,10 +182,11 @@ export class EchoEstimator {
   /**
    * How closely the microphone's `windowMs` that ended `ageMs` ago copies the voice at any delay up
    * to `maxLagMs`, either way up: the best |normalised correlation| of the pre-emphasised
-   * waveforms (0..1; 0 without enough history). A burst that copies her voice is her echo however
-   * loud it came through; a player's first syllable against her voice stays far lower (docs/rooms.md).
+   * waveforms and the spectral coherence at its delay (0..1; 0 without enough history). A burst
+   * that copies her voice is her echo however loud it came through; a player's first syllable
+   * against her voice stays far lower (docs/rooms.md). The result is reused by the next call.
    */
-  copyOfVoice(ageMs: number, windowMs: number): number {
+  copyOfVoice(ageMs: number, windowMs: number): Readonly<CopyMatch> {
     const perMs = this.o.rate / 1000;
     return this.waveform.copyAtAnyDelay(
       Math.round(ageMs * perMs),

@@ -29,9 +29,10 @@ const PROBE_FLOOR_DB = -80;
  * a player's first syllable over her stands that far above her echo's bound before the canceller squeezes their next words (docs/rooms.md).
  */
 const STRONG_RATIO = 10 ** (20 / 10);
-/** How many chunks of a burst are checked against her voice, and how closely they must copy it (docs/rooms.md). */
+/** How many chunks of a burst are checked against her voice, and how closely they must copy it: waveform or spectrum (docs/rooms.md). */
 const COPY_CHUNKS = 3;
 const COPY_CORRELATION = 0.38;
+const COPY_COHERENCE = 0.65;
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -44,7 +45,8 @@ const COPY_CORRELATION = 0.38;
  *   everything goes out, in order; short bursts (what a canceller lets slip while it re-locks) go
  *   out as silence; a leak that is plainly the NPC's voice (its waveform, at its delay) is dropped
  *   and makes the echo state stick; sound that lasted but whose loudest 60 ms copy her voice at any
- *   delay (a canceller that slipped for a moment) goes out as silence too.
+ *   delay, as a waveform or as a spectrum coloured by the room (a canceller that slipped for a
+ *   moment), goes out as silence too.
  *   Sound counts towards the player only above the noise floor and her echo's bound ({@link SoundGate}).
  * - `'half-duplex'`: always hold while the NPC is audible.
  * - `'off'`: never hold.
@@ -331,11 +333,14 @@ export class EchoGuard {
   /**
    * Whether the loudest {@link COPY_CHUNKS} chunks in the line copy her voice at some delay
    * ({@link EchoEstimator.copyOfVoice}): a canceller that slips lets her through at her own level for
-   * a few chunks, as loud as a player's first syllable, but as her waveform.
+   * a few chunks, as loud as a player's first syllable, but as her waveform, or as her spectrum
+   * coloured by the room.
    */
   private copiesHerVoice(): boolean {
     const age = this.line.loudestRunAge(COPY_CHUNKS);
-    return age >= 0 && this.estimator.copyOfVoice(age * 20, COPY_CHUNKS * 20) >= COPY_CORRELATION;
+    if (age < 0) return false;
+    const copy = this.estimator.copyOfVoice(age * 20, COPY_CHUNKS * 20);
+    return copy.correlation >= COPY_CORRELATION || copy.coherence >= COPY_COHERENCE;
   }
 
   private enqueue(chunk: MicChunk, sound: ChunkClass): void {

@@ -1,4 +1,13 @@
 import { CrossCorrelation } from './cross-correlation.js';
+import { SpectralCoherence } from './spectral-coherence.js';
+
+/** How closely a stretch of the microphone copies the reference ({@link WaveformMatch.copyAtAnyDelay}). */
+export interface CopyMatch {
+  /** The best |normalised correlation| at any delay searched, 0..1. */
+  correlation: number;
+  /** The spectral coherence at that delay, 0..1: a copy through any steady filter (a room) still scores high. */
+  coherence: number;
+}
 
 /**
  * The last moments of two aligned signals (microphone and reference), pre-emphasised, with one
@@ -11,6 +20,8 @@ import { CrossCorrelation } from './cross-correlation.js';
 export class WaveformMatch {
   /** The search over every delay, sized for the whole ring (shared by the page, built once). */
   private readonly search: CrossCorrelation;
+  private readonly coherence = new SpectralCoherence();
+  private readonly match: CopyMatch = { correlation: 0, coherence: 0 };
   private readonly mic: Float32Array;
   private readonly ref: Float32Array;
   private written = 0;
@@ -86,15 +97,27 @@ export class WaveformMatch {
   /**
    * Whether the `window` microphone samples that ended `age` samples ago are a copy of the reference
    * at any delay up to `maxLag`, either way up (a canceller that subtracts a mistimed estimate leaves
-   * her voice inverted): the best |normalised correlation| (0..1), by FFT. Reference stretches
-   * fainter than `leastMeanSquare` (pre-emphasised) are not searched. 0 without enough history.
+   * her voice inverted): the best |normalised correlation| (0..1), by FFT, and the spectral
+   * coherence at that delay. The correlation needs the waveform itself; the coherence also knows her
+   * voice coloured by a loudspeaker, a room's early reflections or a canceller's band gains, which
+   * spread a copy over many samples. Reference stretches fainter than `leastMeanSquare`
+   * (pre-emphasised) are not searched. Both 0 without enough history. The result is reused by the
+   * next call.
    */
-  copyAtAnyDelay(age: number, window: number, maxLag: number, leastMeanSquare: number): number {
+  copyAtAnyDelay(age: number, window: number, maxLag: number, leastMeanSquare: number): Readonly<CopyMatch> {
     const size = this.capacity;
+    const match = this.match;
+    match.correlation = 0;
+    match.coherence = 0;
     const start = this.written - age - window; // first microphone sample of the stretch
-    if (window <= 0 || age < 0 || start - maxLag < 0 || age + window + maxLag > size) return 0;
+    if (window <= 0 || age < 0 || start - maxLag < 0 || age + window + maxLag > size) return match;
     const m0 = start % size;
     const r0 = (start - maxLag) % size;
-    return this.search.best(this.mic.subarray(m0, m0 + window), this.ref.subarray(r0, r0 + window + maxLag), leastMeanSquare);
+    const mic = this.mic.subarray(m0, m0 + window);
+    const found = this.search.search(mic, this.ref.subarray(r0, r0 + window + maxLag), leastMeanSquare);
+    if (found.offset < 0) return match;
+    match.correlation = found.correlation;
+    match.coherence = this.coherence.between(mic, this.ref.subarray(r0 + found.offset, r0 + found.offset + window));
+    return match;
   }
 }

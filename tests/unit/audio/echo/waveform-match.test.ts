@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WaveformMatch } from '../../../../src/plugin/audio/echo/waveform-match.ts';
-import { whiteNoise } from '../../../support/signal.ts';
+import { resonance, whiteNoise } from '../../../support/signal.ts';
 
 const noise = whiteNoise;
 
@@ -51,9 +51,28 @@ describe('WaveformMatch.copyAtAnyDelay', () => {
     );
     feed(w, mic, ref);
     const age = 16000 - 12960;
-    expect(w.copyAtAnyDelay(age, 960, 8000, 0)).toBeGreaterThan(0.99);
-    expect(w.copyAtAnyDelay(age, 960, 3000, 0)).toBeLessThan(0.2); // not searched that far
-    expect(w.copyAtAnyDelay(0, 960, 8000, 0)).toBeLessThan(0.2); // the newest stretch is not a copy
-    expect(w.copyAtAnyDelay(age, 960, 14000, 0)).toBe(0); // more history than the ring holds
+    expect(w.copyAtAnyDelay(age, 960, 8000, 0).correlation).toBeGreaterThan(0.99);
+    expect(w.copyAtAnyDelay(age, 960, 3000, 0).correlation).toBeLessThan(0.2); // not searched that far
+    expect(w.copyAtAnyDelay(0, 960, 8000, 0).correlation).toBeLessThan(0.2); // the newest stretch is not a copy
+    expect(w.copyAtAnyDelay(age, 960, 14000, 0)).toEqual({ correlation: 0, coherence: 0 }); // more history than the ring holds
+  });
+
+  it('a copy coloured by a resonance hardly correlates, yet is coherent at its delay; another signal is neither', () => {
+    const age = 16000 - 12960;
+    const through = resonance(ref, 700, 0.97);
+    const coloured = new WaveformMatch(14400);
+    feed(
+      coloured,
+      Float32Array.from(ref, (_, i) => (i >= 12000 && i < 12960 ? 4 * (through[i - 3210] as number) : 0)),
+      ref,
+    );
+    const copy = coloured.copyAtAnyDelay(age, 960, 8000, 0);
+    expect(copy.correlation).toBeLessThan(0.38);
+    expect(copy.coherence).toBeGreaterThan(0.8);
+    const other = new WaveformMatch(14400);
+    feed(other, resonance(noise(16000, 9), 700, 0.97), ref);
+    const none = other.copyAtAnyDelay(age, 960, 8000, 0);
+    expect(none.correlation).toBeLessThan(0.2);
+    expect(none.coherence).toBeLessThan(0.35);
   });
 });
