@@ -9,7 +9,7 @@ import FFT from 'fft.js';
  * ```ts
  * const xc = CrossCorrelation.shared(16384);
  * // best |correlation| of 960 microphone samples against her voice over 8000 delays:
- * const c = xc.best(micWindow, refStretch, 1e-7);
+ * const { correlation, offset } = xc.search(micWindow, refStretch, 1e-7);
  * ```
  */
 export class CrossCorrelation {
@@ -54,22 +54,14 @@ export class CrossCorrelation {
     const long = new Float32Array(this.size >> 1);
     for (let i = 0; i < long.length; i++) long[i] = Math.sin(i * 0.37) * Math.sin(i * 0.011);
     const short = long.subarray(0, Math.min(960, long.length >> 1));
-    for (let i = 0; i < 3; i++) this.best(short, long, 0);
+    for (let i = 0; i < 3; i++) this.search(short, long, 0);
   }
 
   /**
    * The largest |normalised correlation| (0..1) of `short` against each stretch of `long` as long
-   * as it, at every offset from 0 to `long.length − short.length`. Stretches of `long` whose mean
-   * square is below `leastMeanSquare` (silence says nothing) are skipped; 0 when all are, or when
-   * `short` is silent.
-   */
-  best(short: Float32Array, long: Float32Array, leastMeanSquare: number): number {
-    return this.search(short, long, leastMeanSquare).correlation;
-  }
-
-  /**
-   * As {@link best}, with where: the offset into `long` of the best stretch (−1 when none was
-   * searched).
+   * as it, at every offset from 0 to `long.length − short.length`, and the offset into `long` of
+   * that stretch. Stretches of `long` whose mean square is below `leastMeanSquare` (silence says
+   * nothing) are skipped; correlation 0 and offset −1 when all are, or when `short` is silent.
    */
   search(short: Float32Array, long: Float32Array, leastMeanSquare: number): { correlation: number; offset: number } {
     const w = short.length;

@@ -490,32 +490,38 @@ describe('EchoGuard', () => {
     expect(runPausing(faint, residue, add(syllable(-72), words), syllable(-72), ref).pausedAt).toBe(-1);
   });
 
+  /** Chunks 150–152 (3 s: mid-line, no onset rule) of `x`, silence elsewhere. */
+  const SLIP_AT = 3 * 50;
+  const midLine = (x: Float32Array) => x.map((v, i) => (i >= SLIP_AT * CHUNK && i < (SLIP_AT + 3) * CHUNK ? v : 0));
+
+  /** A probing guard hears `slip` over a faint residue of her voice `ref`, and nobody else: what it did. */
+  function herSlip(ref: Float32Array, slip: Float32Array) {
+    const silence = new Float32Array(ref.length);
+    const guard = new EchoGuard(true, () => {}, { probeMs: 360 });
+    return { guard, ...runPausing(guard, add(delayed(ref, 100, 1e-5), slip), silence, silence, ref) };
+  }
+
   it('auto with a probe: her voice let through whole for 60 ms (a canceller slipping), inverted or not, does not ask her to pause; another voice as loud does', () => {
     const ref = add(
       speechLike(6, 91),
       speechLike(6, 92, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
     );
-    const residue = delayed(ref, 100, 1e-5);
-    const at = 3 * 50; // mid-line: no onset rule
-    const only = (x: Float32Array) => x.map((v, i) => (i >= at * CHUNK && i < (at + 3) * CHUNK ? v : 0));
-    const silence = new Float32Array(ref.length);
+    const at = SLIP_AT;
     for (const gain of [0.5, -0.5]) {
       // Three chunks of her voice 230 ms late at her own level less 6 dB: 20 dB above what may be the player.
-      const slip = only(delayed(ref, 230, gain));
-      const guard = new EchoGuard(true, () => {}, { probeMs: 360 });
-      const { pausedAt, loud } = runPausing(guard, add(residue, slip), silence, silence, ref);
+      const { guard, pausedAt, loud } = herSlip(ref, midLine(delayed(ref, 230, gain)));
       expect(range(at, at + 3).every(loud)).toBe(true);
       expect([gain, pausedAt, guard.falseAlarms, guard.copies]).toEqual([gain, -1, 0, 1]);
     }
     // Someone else's first syllable, as loud, in the same three chunks.
-    const herSlip = only(delayed(ref, 230, 0.5));
+    const herSlipAlone = midLine(delayed(ref, 230, 0.5));
     const other = speechLike(6, 95);
-    const syllable = only(other).map((v, i) => {
+    const syllable = midLine(other).map((v, i) => {
       const k = i - (i % CHUNK);
-      return v * (rms(herSlip.subarray(k, k + CHUNK)) / (rms(other.subarray(k, k + CHUNK)) || 1));
+      return v * (rms(herSlipAlone.subarray(k, k + CHUNK)) / (rms(other.subarray(k, k + CHUNK)) || 1));
     });
     const heard = new EchoGuard(true, () => {}, { probeMs: 360 });
-    const { pausedAt, loud: sounded } = runPausing(heard, residue, syllable, syllable, ref);
+    const { pausedAt, loud: sounded } = runPausing(heard, delayed(ref, 100, 1e-5), syllable, syllable, ref);
     expect(range(at, at + 3).every(sounded)).toBe(true);
     expect(pausedAt).toBeGreaterThan(at);
     expect(pausedAt).toBeLessThanOrEqual(at + 3);
@@ -527,15 +533,9 @@ describe('EchoGuard', () => {
       speechLike(6, 91),
       whiteNoise(6 * RATE, 93).map((v) => 0.01 * v),
     );
-    const residue = delayed(ref, 100, 1e-5);
-    const at = 3 * 50;
-    const only = (x: Float32Array) => x.map((v, i) => (i >= at * CHUNK && i < (at + 3) * CHUNK ? v : 0));
-    const silence = new Float32Array(ref.length);
     // A resonance at 700 Hz spreads each sample over ~30: the plain correlation falls below the check's 0.38.
-    const slip = only(resonance(delayed(ref, 230, 1), 700, 0.97).map((v) => 8 * v));
-    const guard = new EchoGuard(true, () => {}, { probeMs: 360 });
-    const { pausedAt, loud } = runPausing(guard, add(residue, slip), silence, silence, ref);
-    expect(range(at, at + 3).every(loud)).toBe(true);
+    const { guard, pausedAt, loud } = herSlip(ref, midLine(resonance(delayed(ref, 230, 1), 700, 0.97).map((v) => 8 * v)));
+    expect(range(SLIP_AT, SLIP_AT + 3).every(loud)).toBe(true);
     expect([pausedAt, guard.falseAlarms, guard.copies]).toEqual([-1, 0, 1]);
   });
 
