@@ -14,7 +14,9 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
   everyMs?: number;
   /**
    * While the NPC speaks and the echo is believed cancelled, the microphone runs this far behind,
-   * so that what the canceller lets slip is caught before it is sent. @defaultValue 160
+   * so that what the canceller lets slip is caught before it is sent. With a probe, the sound that
+   * asks her to pause is counted over all of it: a canceller in double talk lets a player's words
+   * through a syllable at a time. @defaultValue 160, or 400 with a probe
    */
   lookaheadMs?: number;
   /**
@@ -22,7 +24,7 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
    * lookahead): a player taking the floor talks on, while a canceller re-locking after the output
    * delay moves lets through bursts of a tenth of a second or so. Shorter bursts are sent as
    * silence. With a probe ({@link EchoGuardOptions.probeMs}), sound down to −80 dBFS counts, and sound
-   * 20 dB above her echo's bound counts twice: a player's first syllable is that loud, and the
+   * 17 dB above her echo's bound counts twice: a player's first syllable is that loud, and the
    * canceller squeezes what follows. @defaultValue 140, or 120 with a probe
    */
   minTalkMs?: number;

@@ -25,10 +25,16 @@ const PROBE_MAX_LATE_MS = 1000;
 /** With a probe, sound this loud counts towards the floor while the NPC speaks, dBFS (see docs/decisions.md). */
 const PROBE_FLOOR_DB = -80;
 /**
- * With a probe, sound 20 dB (this ratio) above what may be the player's counts twice towards {@link EchoGuardOptions.minTalkMs}:
+ * With a probe, sound 17 dB (this ratio) above what may be the player's counts twice towards {@link EchoGuardOptions.minTalkMs}:
  * a player's first syllable over her stands that far above her echo's bound before the canceller squeezes their next words (docs/rooms.md).
  */
-const STRONG_RATIO = 10 ** (20 / 10);
+const STRONG_RATIO = 10 ** (17 / 10);
+/**
+ * With a probe, the delay line is this long by default, ms: through a canceller in double talk a
+ * player's words come as syllables of 60–80 ms with 200–300 ms squeezed between them, so their
+ * sound is summed over several syllables (docs/rooms.md).
+ */
+const PROBE_LOOKAHEAD_MS = 400;
 /** How many chunks of a burst are checked against her voice, and how closely they must copy it: waveform or spectrum (docs/rooms.md). */
 const COPY_CHUNKS = 3;
 const COPY_CORRELATION = 0.38;
@@ -109,7 +115,7 @@ export class EchoGuard {
     this.estimator = new EchoEstimator(options);
     this.hangoverMs = options.hangoverMs ?? 300;
     this.everyChunks = Math.max(1, Math.round((options.everyMs ?? 500) / 20));
-    this.delayChunks = Math.max(0, Math.round((options.lookaheadMs ?? 160) / 20));
+    this.delayChunks = Math.max(0, Math.round((options.lookaheadMs ?? ((options.probeMs ?? 0) > 0 ? PROBE_LOOKAHEAD_MS : 160)) / 20));
     // With a probe to catch mistakes, sound need not last as long before the NPC is asked to pause.
     const minTalkMs = options.minTalkMs ?? ((options.probeMs ?? 0) > 0 ? 120 : 140);
     this.talkChunks = Math.min(Math.max(1, this.delayChunks), Math.max(1, Math.round(minTalkMs / 20)));

@@ -459,7 +459,7 @@ describe('EchoGuard', () => {
     await closeSpeech();
   });
 
-  it('auto with a probe: a first syllable 20 dB above her echo’s bound asks her to pause within 60 ms of it; the same 10 dB above waits for more', () => {
+  it('auto with a probe: a first syllable 17 dB above her echo’s bound asks her to pause within 60 ms of it; the same 10 dB above waits for more', () => {
     // She speaks on without a break (no line onset), the canceller leaves a faint residue.
     const ref = add(
       speechLike(6, 81),
@@ -488,6 +488,35 @@ describe('EchoGuard', () => {
     expect(loud.sent.filter((k) => k >= at && k < at + 3)).toEqual([at, at + 1, at + 2]); // the syllable went out, in order
     const faint = new EchoGuard(true, () => {}, { probeMs: 360 });
     expect(runPausing(faint, residue, add(syllable(-72), words), syllable(-72), ref).pausedAt).toBe(-1);
+  });
+
+  it('auto with a probe: a player let through a syllable at a time (60 ms, then 240 ms squeezed away) asks her to pause at the second syllable; a 160 ms line waits on', () => {
+    const ref = add(
+      speechLike(8, 84),
+      speechLike(8, 85, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
+    );
+    const residue = delayed(ref, 100, 1e-5);
+    // From 3 s, syllables of three chunks every fifteen, each chunk at −68 dBFS: 12 dB above the
+    // −80 dBFS floor, so each counts once. Once she pauses, the player is heard at −40 dBFS.
+    const at = 3 * 50;
+    const noise = whiteNoise(8 * RATE, 86);
+    const syllables = noise.map((v, i) => {
+      const k = Math.floor(i / CHUNK);
+      if (k < at || (k - at) % 15 >= 3) return 0;
+      return v * (10 ** (-68 / 20) / rms(noise.subarray(k * CHUNK, (k + 1) * CHUNK)));
+    });
+    const wordsGain = 10 ** (-40 / 20) / rms(noise.subarray(at * CHUNK));
+    const words = noise.map((v, i) => (i >= at * CHUNK ? v * wordsGain : 0));
+    const guard = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const { pausedAt, sent } = runPausing(guard, residue, words, syllables, ref);
+    // Asked on the second syllable's last chunk: six chunks of sound within 400 ms.
+    expect(pausedAt).toBe(at + 15 + 3);
+    expect([guard.falseAlarms, guard.copies, guard.leaks]).toEqual([0, 0, 0]);
+    // Both syllables went out, in order, with what lay between them.
+    expect(sent.filter((k) => k >= at && k < at + 18)).toEqual(range(at, at + 18));
+    // Over a 160 ms line (the default without a probe), three chunks of sound is all it ever holds.
+    const short = new EchoGuard(true, () => {}, { probeMs: 360, lookaheadMs: 160 });
+    expect(runPausing(short, residue, words, syllables, ref).pausedAt).toBe(-1);
   });
 
   /** Chunks 150–152 (3 s: mid-line, no onset rule) of `x`, silence elsewhere. */
