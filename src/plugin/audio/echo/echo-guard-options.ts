@@ -46,7 +46,8 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
    * Ask the NPC to pause before believing sound is the player: when sound lasts, the guard first
    * holds it and reports `EchoGuard.playerHasFloor` (the NPC's voice pauses on it and the guard
    * is told `EchoGuard.voiceStopped`), then listens this long. Echo — a canceller slipping —
-   * stops with the NPC's voice; a player talks on. Only then
+   * stops with the NPC's voice; a player talks on. Sound that still copies her voice (her echo
+   * on a long output path) makes it listen as long again, once. Only then
    * does anything go out (all of it, in order); if the sound stopped, it goes out as silence and
    * `EchoGuard.falseAlarms` counts it. 0 turns the probe off (the sound goes out at once).
    * For a guard whose voice can be paused. @defaultValue 0

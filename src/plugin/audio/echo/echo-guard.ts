@@ -85,6 +85,7 @@ export class EchoGuard {
   private probeSettleEnd = 0; // chunk of the probe from which the NPC's echo has stopped
   private probeEnd = 0; // chunk of the probe at which it decides
   private probeSound = 0;
+  private probeHeardCopy = false; // the probe already listened again once after hearing her voice
   private quietRun = 0;
   private inBurst = false;
   private stateValue: EchoState = 'unknown';
@@ -100,7 +101,7 @@ export class EchoGuard {
   bursts = 0;
   /** Sound that would have asked her to pause, but whose loudest burst copied her voice (sent as silence). */
   copies = 0;
-  /** Probes where the sound stopped once the NPC paused (its echo, sent as silence). */
+  /** Probes where the sound stopped once the NPC paused, or copied its voice twice (its echo, sent as silence). */
   falseAlarms = 0;
   /** The player holds the push-to-talk key: everything goes, the guard only watches. */
   talkKeyHeld = false;
@@ -248,6 +249,7 @@ export class EchoGuard {
         this.probing = 0;
         this.forgetRecent(); // what led up to it may be the player's
         this.probeSound = 0;
+        this.probeHeardCopy = false;
         this.probeSettleEnd = this.probeSettleChunks;
         this.probeEnd = this.probeChunks;
         return;
@@ -304,13 +306,24 @@ export class EchoGuard {
     const sound = this.classify(mic, this.soundMeanSquare);
     this.enqueue(mic, sound);
     if (++this.probing > this.probeSettleEnd && sound >= PLAYER) this.probeSound++;
-    const talksOn = this.probeSound >= Math.ceil((this.probeEnd - this.probeSettleEnd) * PROBE_SOUND_SHARE);
-    if (pushToTalkHeld || (this.probing >= this.probeEnd && talksOn)) {
+    const listen = this.probeEnd - this.probeSettleEnd;
+    const talksOn = this.probeSound >= Math.ceil(listen * PROBE_SOUND_SHARE);
+    // Her echo can still arrive after the settle (a long output path): sound that copies her voice
+    // is hers, or hers over the player's; the probe listens once more, and a player talks on.
+    const heardCopy = !pushToTalkHeld && this.probing >= this.probeEnd && talksOn && this.copiesHerVoice(listen);
+    if (heardCopy && !this.probeHeardCopy && this.probing + listen <= this.probeMaxChunks) {
+      this.probeHeardCopy = true;
+      this.probeSettleEnd = this.probing;
+      this.probeEnd = this.probing + listen;
+      this.probeSound = 0;
+      return;
+    }
+    if (pushToTalkHeld || (this.probing >= this.probeEnd && talksOn && !heardCopy)) {
       this.takeFloor(send);
       return;
     }
     if (this.probing < this.probeEnd) return;
-    // The sound stopped with the NPC's voice: it was its echo. It goes out as silence.
+    // The sound stopped with the NPC's voice, or copied it: it was its echo. It goes out as silence.
     this.probing = -1;
     this.falseAlarms++;
     this.inBurst = false;
@@ -337,13 +350,13 @@ export class EchoGuard {
   }
 
   /**
-   * Whether the loudest {@link COPY_CHUNKS} chunks in the line copy her voice at some delay
+   * Whether the loudest {@link COPY_CHUNKS} chunks in the line (or its newest `within`) copy her voice at some delay
    * ({@link EchoEstimator.copyOfVoice}): a canceller that slips lets her through at her own level for
    * a few chunks, as loud as a player's first syllable, but as her waveform, or as her spectrum
    * coloured by the room.
    */
-  private copiesHerVoice(): boolean {
-    const age = this.line.loudestRunAge(COPY_CHUNKS);
+  private copiesHerVoice(within?: number): boolean {
+    const age = this.line.loudestRunAge(COPY_CHUNKS, within);
     if (age < 0) return false;
     const copy = this.estimator.copyOfVoice(age * 20, COPY_CHUNKS * 20);
     return copy.correlation >= COPY_CORRELATION || copy.coherence >= COPY_COHERENCE;

@@ -111,12 +111,15 @@ export class GuardLine {
     return 0;
   }
 
-  /** How many chunks came after the loudest run of `run` consecutive chunks (its age, in chunks), or −1 if the line is shorter. */
-  loudestRunAge(run: number): number {
+  /**
+   * How many chunks came after the loudest run of `run` consecutive chunks among the newest
+   * `within` (its age, in chunks), or −1 if there are fewer.
+   */
+  loudestRunAge(run: number, within = this.count): number {
     const n = this.slots.length;
     let best = -1;
     let bestSum = 0;
-    for (let k = 0; k + run <= this.count; k++) {
+    for (let k = Math.max(0, this.count - within); k + run <= this.count; k++) {
       let sum = 0;
       for (let j = 0; j < run; j++) sum += (this.slots[(this.start + k + j) % n] as MicChunk).meanSquare;
       if (sum > bestSum) {

@@ -304,6 +304,40 @@ describe('EchoGuard', () => {
     expect(untold.falseAlarms).toBe(0);
   });
 
+  it('auto with a probe: her voice still in a long output path, let through once she paused, is her echo — she plays on; a player who talks on still gets the floor', () => {
+    const ref = add(
+      speechLike(6, 91),
+      speechLike(6, 92, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
+    );
+    const residue = delayed(ref, 100, 1e-5);
+    // Someone coughs over her at 3 s (160 ms, −30 dBFS): she is asked to pause.
+    const other = speechLike(6, 95, 1);
+    const cough = other.map((v, i) => {
+      const k = Math.floor(i / CHUNK);
+      return k >= 150 && k < 158 ? v * (10 ** (-30 / 20) / (rms(other.subarray(k * CHUNK, (k + 1) * CHUNK)) || 1)) : 0;
+    });
+    // Once she paused, the canceller lets go while her voice is still on its way: 300 ms late, in
+    // chunks 158–171, at her own level less 10 dB.
+    const late = delayed(ref, 300, 10 ** (-10 / 20)).map((v, i) => (i >= 158 * CHUNK && i < 172 * CHUNK ? v : 0));
+    const echoOf = add(residue, late);
+    const heard = (guard: EchoGuard, player: Float32Array) => runPausing(guard, echoOf, player, cough, ref, { late: 16, tell: false });
+    const guard = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const { sent, pausedAt, loud } = heard(guard, cough);
+    expect(pausedAt).toBeGreaterThan(150);
+    expect(pausedAt).toBeLessThanOrEqual(158);
+    expect(range(pausedAt + 8, pausedAt + 18).filter(loud).length).toBeGreaterThanOrEqual(3); // what the probe listened to was loud
+    expect([guard.falseAlarms, guard.playerHasFloor]).toEqual([1, false]);
+    expect(sent.filter((k) => k >= 158 && loud(k))).toEqual([]); // none of her echo went out
+    // A player who goes on talking after the cough, as loud as her echo, takes the floor.
+    const words = other.map((v, i) => (i >= 150 * CHUNK ? v * (10 ** (-30 / 20) / 0.3) : 0));
+    const player = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const talked = heard(player, words);
+    expect(talked.pausedAt).toBe(pausedAt);
+    expect(player.falseAlarms).toBe(0);
+    // Her echo was in its first listen: it listened once more, then everything went out, in order.
+    expect(talked.sent.filter((k) => k >= 150)).toEqual(range(150, chunksIn(ref)));
+  });
+
   it('auto with a probe: a player talking over her (suppressed to −65 dBFS by the canceller) asks her to pause, talks on, and goes out whole, in order', async () => {
     const ref = speechLike(6, 41);
     const words = await playerSpeech16k('Excuse me, I need to tell you something important right now.');

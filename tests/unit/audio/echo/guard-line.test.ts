@@ -28,7 +28,7 @@ describe('GuardLine', () => {
     expect([line.length, line.weight]).toEqual([0, 0]);
   });
 
-  it('finds the loudest run and how many chunks came after it; the stretch from the first loud chunk; demotes', () => {
+  it('finds the loudest run (among all, or the newest) and how many chunks came after it; the stretch from the first loud chunk; demotes', () => {
     const line = new GuardLine(8, 320);
     for (const [level, sound] of [
       [0.01, SOUND],
@@ -41,6 +41,10 @@ describe('GuardLine', () => {
       line.push(chunkAt(level), sound, -20, true, 0);
     expect(line.loudestRunAge(3)).toBe(1); // chunks 2–4, then one more
     expect(line.loudestRunAge(7)).toBe(-1);
+    // Among the newest three (chunks 3–5): of runs of two, 3–4 is the loudest; of three, only 3–5 fits.
+    expect(line.loudestRunAge(2, 3)).toBe(1);
+    expect(line.loudestRunAge(3, 3)).toBe(0);
+    expect(line.loudestRunAge(3, 2)).toBe(-1);
     expect(line.loudStretch()).toBe(4);
     line.demote();
     expect([line.weight, line.loudStretch()]).toEqual([0, 0]);
