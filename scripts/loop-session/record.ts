@@ -69,7 +69,8 @@ function drainPage(): { mic: string; ref: string; times: number[]; music: number
  * `tsx scripts/loop-session/record.ts <room> <lines> <barge-ins> [base]`: the demo on the acoustic
  * loop in a simulated room, music on, as the bench runs it; records every chunk the echo guard
  * sees into `<base>.pcm`, `<base>.ref.pcm` and `<base>.json` (default `/tmp/loop-session`) for
- * `replay.ts`. About 40 s a line or barge-in. The recorder runs code in the page for each chunk:
+ * `replay.ts`. About 40 s a line or barge-in. The page is served from this tree by Vite: an edit
+ * to `src/` while it records reloads the page and ends the session (record from a worktree). The recorder runs code in the page for each chunk:
  * the canceller slips more under it than in the bench (docs/rooms.md).
  */
 async function main(): Promise<void> {
@@ -120,27 +121,36 @@ async function main(): Promise<void> {
       console.log(`barge-in ${i + 1}: ${meta.results.at(-1)}`);
     }
   } finally {
-    if (demo) {
-      await drain(demo).catch(() => {});
-      const seen = await observed(demo);
-      meta.states = seen.states;
-      meta.probes = seen.probes;
-      const pcm = (parts: Buffer[]) => {
-        const all = Buffer.concat(parts);
-        return new Int16Array(all.buffer, all.byteOffset, (all.byteLength >> 1) - ((all.byteLength >> 1) % CHUNK)).slice();
-      };
-      writeSession(base, { mic: pcm(mic), ref: pcm(ref), meta });
-      const falseAlarms = await demo.evaluate(
-        () => (window as unknown as RecorderPage).oakvale.scene().npcVoice.echoStatus?.falseAlarms ?? 0,
-        null,
-      );
-      console.log(`${meta.times.length} chunks in ${base}.*; the page paused for her echo ${falseAlarms} times`);
-      await demo.close();
+    // The room (PulseAudio, its chain, the load) is stopped whatever failed: left running, it
+    // would load every later run on this machine.
+    try {
+      if (demo) {
+        await drain(demo).catch(() => {});
+        await saveAndClose(demo, base, mic, ref, meta);
+      }
+    } finally {
+      await chromium.close().catch(() => {});
+      await loop.stop();
+      await server.close();
     }
-    await chromium.close();
-    await loop.stop();
-    await server.close();
   }
+}
+
+/** Writes what was recorded, with what the page saw if it can still say (it may have reloaded). */
+async function saveAndClose(demo: LoopDemo, base: string, mic: Buffer[], ref: Buffer[], meta: SessionMeta): Promise<void> {
+  const seen = await observed(demo).catch(() => undefined);
+  meta.states = seen?.states ?? [];
+  meta.probes = seen?.probes ?? [];
+  const pcm = (parts: Buffer[]) => {
+    const all = Buffer.concat(parts);
+    return new Int16Array(all.buffer, all.byteOffset, (all.byteLength >> 1) - ((all.byteLength >> 1) % CHUNK)).slice();
+  };
+  writeSession(base, { mic: pcm(mic), ref: pcm(ref), meta });
+  const falseAlarms = await demo
+    .evaluate(() => (window as unknown as RecorderPage).oakvale.scene().npcVoice.echoStatus?.falseAlarms ?? 0, null)
+    .catch(() => 'an unknown number of');
+  console.log(`${meta.times.length} chunks in ${base}.*; the page paused for her echo ${falseAlarms} times`);
+  await demo.close();
 }
 
 await main();
