@@ -23,6 +23,14 @@ function rms(x: Float32Array): number {
   return Math.sqrt(s / Math.max(1, x.length));
 }
 
+/** Her voice without a break (no line onset): syllables (`seed`) over a quieter voice and a hum (`underSeed`). */
+function herVoice(seconds: number, seed: number, underSeed: number): Float32Array {
+  return add(
+    speechLike(seconds, seed),
+    speechLike(seconds, underSeed, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
+  );
+}
+
 function feed(est: EchoEstimator, mic: Float32Array, ref: Float32Array): void {
   for (let i = 0; i < mic.length; i += 320) est.push(mic.subarray(i, i + 320), ref.subarray(i, i + 320));
 }
@@ -155,10 +163,7 @@ describe('EchoGuard', () => {
   it('auto: with the echo cancelled, short bursts (a canceller re-locking) go out as silence; nothing of them is sent', () => {
     const guard = new EchoGuard(true);
     // She talks without a pause here (a floor of noise under the syllables), so every burst carries echo.
-    const ref = add(
-      speechLike(5, 21),
-      speechLike(5, 23, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
-    );
+    const ref = herVoice(5, 21, 23);
     const echo = delayed(ref, 150, 0.5);
     // Bursts of 60–120 ms where her voice gets through the canceller, processed past recognition:
     // her loudness, nothing of her waveform (a canceller's output correlates ~0.2 with its input).
@@ -257,10 +262,7 @@ describe('EchoGuard', () => {
   });
 
   it('auto with a probe: a long canceller slip asks her to pause, stops with her voice, and goes out as silence', () => {
-    const ref = add(
-      speechLike(6, 31),
-      speechLike(6, 33, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
-    );
+    const ref = herVoice(6, 31, 33);
     // A slip of 300 ms at 3.5 s — long and loud enough to pass for a player — processed past
     // recognition (her loudness, not her waveform); the rest is the canceller's faint residue.
     const white = speechLike(6, 34, 1).map((v, i) => v + Math.sin(i * 2.1));
@@ -305,10 +307,7 @@ describe('EchoGuard', () => {
   });
 
   it('auto with a probe: her voice still in a long output path, let through once she paused, is her echo — she plays on; a player who talks on still gets the floor', () => {
-    const ref = add(
-      speechLike(6, 91),
-      speechLike(6, 92, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
-    );
+    const ref = herVoice(6, 91, 92);
     const residue = delayed(ref, 100, 1e-5);
     // Someone coughs over her at 3 s (160 ms, −30 dBFS): she is asked to pause.
     const other = speechLike(6, 95, 1);
@@ -495,10 +494,7 @@ describe('EchoGuard', () => {
 
   it('auto with a probe: a first syllable 17 dB above her echo’s bound asks her to pause within 60 ms of it; the same 10 dB above waits for more', () => {
     // She speaks on without a break (no line onset), the canceller leaves a faint residue.
-    const ref = add(
-      speechLike(6, 81),
-      speechLike(6, 82, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
-    );
+    const ref = herVoice(6, 81, 82);
     const residue = delayed(ref, 100, 1e-5);
     // The player's first syllable at 3 s: three chunks, then the canceller squeezes the rest of
     // their words away while she speaks; once she pauses, they are heard at −40 dBFS.
@@ -525,10 +521,7 @@ describe('EchoGuard', () => {
   });
 
   it('auto with a probe: a player let through a syllable at a time (60 ms, then 240 ms squeezed away) asks her to pause at the second syllable; a 160 ms line waits on', () => {
-    const ref = add(
-      speechLike(8, 84),
-      speechLike(8, 85, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
-    );
+    const ref = herVoice(8, 84, 85);
     const residue = delayed(ref, 100, 1e-5);
     // From 3 s, syllables of three chunks every fifteen, each chunk at −68 dBFS: 12 dB above the
     // −80 dBFS floor, so each counts once. Once she pauses, the player is heard at −40 dBFS.
@@ -565,10 +558,7 @@ describe('EchoGuard', () => {
   }
 
   it('auto with a probe: her voice let through whole for 60 ms (a canceller slipping), inverted or not, does not ask her to pause; another voice as loud does', () => {
-    const ref = add(
-      speechLike(6, 91),
-      speechLike(6, 92, 0.05).map((v, i) => v + 0.03 * Math.sin(i)),
-    );
+    const ref = herVoice(6, 91, 92);
     const at = SLIP_AT;
     for (const gain of [0.5, -0.5]) {
       // Three chunks of her voice 230 ms late at her own level less 6 dB: 20 dB above what may be the player.
