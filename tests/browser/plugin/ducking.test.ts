@@ -58,10 +58,10 @@ describe('music ducking while an NPC speaks (Phaser sounds through the plugin’
     expect(baseline).toBeCloseTo(MUSIC_AMPLITUDE * PANNED, 2);
     expect(e.voiceRms).toBeGreaterThan(0.02); // the greeting was heard
     expect(e.listening - e.speaking).toBeGreaterThan(50); // and lasted over half a second
-    const during = e.levels.slice(e.speaking, e.listening);
-    const deepest = Math.min(...during);
-    expect(deepest / baseline).toBeLessThan(DEFAULT_DUCK_LEVEL + 0.05);
-    expect(deepest / baseline).toBeGreaterThan(DEFAULT_DUCK_LEVEL - 0.05);
+    // The level it holds while she speaks: the median window, which one dropped-out window on a busy machine cannot move.
+    const held = median(e.levels.slice(e.speaking, e.listening));
+    expect(held / baseline).toBeLessThan(DEFAULT_DUCK_LEVEL + 0.05);
+    expect(held / baseline).toBeGreaterThan(DEFAULT_DUCK_LEVEL - 0.05);
     expect(median(e.levels.slice(-20)) / baseline).toBeGreaterThan(0.95); // back up after the NPC stopped
     // A ramp: the 80 ms attack moves at most 0.7 × (1 − e^(−10/80)) ≈ 8 % of the level per 10 ms;
     // a step (the whole 70 % at once, or split over two windows) would be 35–70 %.
