@@ -70,8 +70,9 @@ function drainPage(): { mic: string; ref: string; times: number[]; music: number
  * loop in a simulated room, music on, as the bench runs it; records every chunk the echo guard
  * sees into `<base>.pcm`, `<base>.ref.pcm` and `<base>.json` (default `/tmp/loop-session`) for
  * `replay.ts`. About 40 s a line or barge-in. The page is served from this tree by Vite: an edit
- * to `src/` while it records reloads the page and ends the session (record from a worktree). The recorder runs code in the page for each chunk:
- * the canceller slips more under it than in the bench (docs/rooms.md).
+ * to `src/` while it records reloads the page and ends the session (record from a worktree). The
+ * recorder runs code in the page for each chunk: the canceller slips more under it than in the
+ * bench (docs/rooms.md).
  */
 async function main(): Promise<void> {
   const [roomName = 'living', lines = '10', barges = '16', base = '/tmp/loop-session'] = process.argv.slice(2);
