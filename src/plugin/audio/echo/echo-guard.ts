@@ -113,21 +113,20 @@ export class EchoGuard {
     options: EchoGuardOptions = {},
   ) {
     this.mode = options.mode ?? 'auto';
-    const withProbe = (options.probeMs ?? 0) > 0;
+    this.probeChunks = Math.max(0, Math.round((options.probeMs ?? 0) / 20));
     this.estimator = new EchoEstimator(options);
     this.hangoverMs = options.hangoverMs ?? 300;
     this.everyChunks = Math.max(1, Math.round((options.everyMs ?? 500) / 20));
-    this.delayChunks = Math.max(0, Math.round((options.lookaheadMs ?? (withProbe ? PROBE_LOOKAHEAD_MS : 160)) / 20));
+    this.delayChunks = Math.max(0, Math.round((options.lookaheadMs ?? (this.probeChunks > 0 ? PROBE_LOOKAHEAD_MS : 160)) / 20));
     // With a probe to catch mistakes, sound need not last as long before the NPC is asked to pause.
-    const minTalkMs = options.minTalkMs ?? (withProbe ? 120 : 140);
+    const minTalkMs = options.minTalkMs ?? (this.probeChunks > 0 ? 120 : 140);
     this.talkChunks = Math.min(Math.max(1, this.delayChunks), Math.max(1, Math.round(minTalkMs / 20)));
     // With a probe, a slip at the start of a line costs the NPC a short pause, not a cut: a shorter onset rule.
-    const onsetTalkMs = options.onsetTalkMs ?? (withProbe ? 300 : 400);
+    const onsetTalkMs = options.onsetTalkMs ?? (this.probeChunks > 0 ? 300 : 400);
     this.onsetTalkChunks = Math.max(this.talkChunks, Math.round(onsetTalkMs / 20));
     this.onsetChunks = Math.round((options.onsetMs ?? 700) / 20);
     this.soundMeanSquare = 10 ** ((options.audibleDb ?? -55) / 10);
-    this.stickyChunks = Math.round((options.stickyMs ?? (withProbe ? 1000 : 10_000)) / 20);
-    this.probeChunks = Math.max(0, Math.round((options.probeMs ?? 0) / 20));
+    this.stickyChunks = Math.round((options.stickyMs ?? (this.probeChunks > 0 ? 1000 : 10_000)) / 20);
     this.probeSettleChunks = Math.min(this.probeChunks - 1, Math.round(PROBE_SETTLE_MS / 20));
     this.probeMaxChunks = this.probeChunks > 0 ? this.probeChunks + Math.round(PROBE_MAX_LATE_MS / 20) : 0;
     const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + this.probeMaxChunks + 1;
