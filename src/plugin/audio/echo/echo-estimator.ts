@@ -40,6 +40,9 @@ export interface EchoEstimatorOptions {
 const SILENT_DB = -120;
 /** Her pre-emphasised voice fainter than this (−70 dB) over a stretch says nothing about a copy of it. */
 const COPY_LEAST_MEAN_SQUARE = 1e-7;
+/** How closely a burst must copy her voice to be hers: as a waveform, or as a spectrum coloured by the room (docs/rooms.md). */
+const COPY_CORRELATION = 0.38;
+const COPY_COHERENCE = 0.65;
 
 /**
  * Echo estimation on what the NPC played (the reference) and what the microphone heard, both at
@@ -194,6 +197,12 @@ export class EchoEstimator {
       Math.round(this.o.maxLagMs * perMs),
       COPY_LEAST_MEAN_SQUARE,
     );
+  }
+
+  /** Whether {@link copyOfVoice} finds her voice in that stretch, as a waveform or as a spectrum coloured by the room. */
+  copiesVoice(ageMs: number, windowMs: number): boolean {
+    const copy = this.copyOfVoice(ageMs, windowMs);
+    return copy.correlation >= COPY_CORRELATION || copy.coherence >= COPY_COHERENCE;
   }
 
   /** Summed mean-square energy of the newest `frames` microphone frames. */

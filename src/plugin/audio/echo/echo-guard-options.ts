@@ -37,9 +37,12 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
   /** See {@link EchoGuardOptions.onsetTalkMs}. @defaultValue 700 */
   onsetMs?: number;
   /**
-   * After a leak, treat the echo as present (hold the microphone) for at least this long. With a
-   * probe, a second: the probe catches what slips, and ten seconds of holding is ten seconds in
-   * which the player cannot interrupt (docs/rooms.md). @defaultValue 10000, or 1000 with a probe
+   * After a leak, treat the echo as present (hold the microphone) for at least this long; after
+   * that, the first estimate that finds the canceller working again ends the hold with a probe
+   * (three in a row without one), and the onset rule ({@link EchoGuardOptions.onsetTalkMs}) holds
+   * as at a line's start. With a probe, a second: the probe catches what slips, and ten seconds of
+   * holding is ten seconds in which the player cannot interrupt (docs/rooms.md).
+   * @defaultValue 10000, or 1000 with a probe
    */
   stickyMs?: number;
   /**

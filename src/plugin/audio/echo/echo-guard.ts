@@ -35,10 +35,8 @@ const STRONG_RATIO = 10 ** (17 / 10);
  * sound is summed over several syllables (docs/rooms.md).
  */
 const PROBE_LOOKAHEAD_MS = 400;
-/** How many chunks of a burst are checked against her voice, and how closely they must copy it: waveform or spectrum (docs/rooms.md). */
+/** How many chunks of a burst are checked against her voice ({@link EchoEstimator.copiesVoice}). */
 const COPY_CHUNKS = 3;
-const COPY_CORRELATION = 0.38;
-const COPY_COHERENCE = 0.65;
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -72,6 +70,7 @@ export class EchoGuard {
   /** What counts as sound towards the floor: with a probe to catch mistakes, fainter sound. */
   private readonly floorMeanSquare: number;
   private readonly stickyChunks: number;
+  private readonly clearVotes: number;
   /** What sound can be the player's: above the noise floor and her echo's bound… */
   private readonly gate = new SoundGate();
   /** …there, and in enough bands of its own. */
@@ -127,6 +126,8 @@ export class EchoGuard {
     this.onsetChunks = Math.round((options.onsetMs ?? 700) / 20);
     this.soundMeanSquare = 10 ** ((options.audibleDb ?? -55) / 10);
     this.stickyChunks = Math.round((options.stickyMs ?? (this.probeChunks > 0 ? 1000 : 10_000)) / 20);
+    // With a probe, one estimate of a working canceller ends the hold: three took 1.5 s more in which the player could not interrupt.
+    this.clearVotes = this.probeChunks > 0 ? 1 : 3;
     this.probeSettleChunks = Math.min(this.probeChunks - 1, Math.round(PROBE_SETTLE_MS / 20));
     this.probeMaxChunks = this.probeChunks > 0 ? this.probeChunks + Math.round(PROBE_MAX_LATE_MS / 20) : 0;
     const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + this.probeMaxChunks + 1;
@@ -341,8 +342,10 @@ export class EchoGuard {
     const cancelled = !e.echo && (this.cancellerOn !== false || e.returnLossDb >= 40);
     const verdict: EchoState = cancelled ? 'cancelled' : 'echo';
     if (verdict === this.stateValue || (verdict === 'cancelled' && this.chunks < this.stickyUntil)) this.votes = 0;
-    // One estimate decides the first time; after that echo takes two in a row to set and three to clear.
-    else if (this.stateValue === 'unknown' || ++this.votes >= (verdict === 'echo' ? 2 : 3)) {
+    // One estimate decides the first time; after that echo takes two in a row to set and clearVotes to clear.
+    else if (this.stateValue === 'unknown' || ++this.votes >= (verdict === 'echo' ? 2 : this.clearVotes)) {
+      // A canceller that just stopped leaking slips again like one converging at a line's start: the onset rule holds.
+      if (this.stateValue === 'echo') this.lineStart = this.chunks;
       this.stateValue = verdict;
       this.votes = 0;
     }
@@ -350,16 +353,12 @@ export class EchoGuard {
   }
 
   /**
-   * Whether the loudest {@link COPY_CHUNKS} chunks in the line (or its newest `within`) copy her voice at some delay
-   * ({@link EchoEstimator.copyOfVoice}): a canceller that slips lets her through at her own level for
-   * a few chunks, as loud as a player's first syllable, but as her waveform, or as her spectrum
-   * coloured by the room.
+   * Whether the loudest {@link COPY_CHUNKS} chunks in the line (or its newest `within`) copy her voice at some delay:
+   * a canceller that slips lets her through at her own level for a few chunks, as loud as a player's first syllable.
    */
   private copiesHerVoice(within?: number): boolean {
     const age = this.line.loudestRunAge(COPY_CHUNKS, within);
-    if (age < 0) return false;
-    const copy = this.estimator.copyOfVoice(age * 20, COPY_CHUNKS * 20);
-    return copy.correlation >= COPY_CORRELATION || copy.coherence >= COPY_COHERENCE;
+    return age >= 0 && this.estimator.copiesVoice(age * 20, COPY_CHUNKS * 20);
   }
 
   private enqueue(chunk: MicChunk, sound: ChunkClass): void {

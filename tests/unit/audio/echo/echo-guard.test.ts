@@ -492,6 +492,38 @@ describe('EchoGuard', () => {
     await closeSpeech();
   });
 
+  it('auto with a probe: the hold after a leak ends at the first estimate after its second, and a burst just after counts as a line onset', () => {
+    const ref = speechLike(10, 81);
+    const leakEnd = 3.5 * RATE;
+    const echo = delayed(ref, 100, 0.3); // the canceller slips for half a second at 3 s: her own waveform, 10 dB down
+    const residue = add(delayed(ref, 100, 1e-5), speechLike(10, 82, 1e-4)).map((v, i) =>
+      i >= 3 * RATE && i < leakEnd ? v + (echo[i] as number) : v,
+    );
+    const noise = speechLike(10, 83, 0.05); // a burst that is not her voice: what a canceller re-locking lets through
+    const withBurst = (at: number) => residue.map((v, i) => (i >= at * CHUNK && i < (at + 10) * CHUNK ? v + (noise[i] as number) : v));
+    const states = (guard: EchoGuard, mic: Float32Array) =>
+      range(0, chunksIn(ref)).map((k) => {
+        run(guard, mic.subarray(k * CHUNK, (k + 1) * CHUNK), ref.subarray(k * CHUNK, (k + 1) * CHUNK), false, k);
+        return guard.state;
+      });
+    const cleared = (s: string[]) => s.findIndex((state, k) => k > leakEnd / CHUNK && state === 'cancelled');
+    const probed = states(new EchoGuard(true, () => {}, { probeMs: 360 }), residue);
+    expect(probed[leakEnd / CHUNK - 1]).toBe('echo');
+    const clearAt = cleared(probed);
+    // A second held from the last leak caught in the slip (sticky), then the first estimate (every 25 chunks) that finds it cancelled.
+    expect(clearAt).toBeGreaterThanOrEqual(leakEnd / CHUNK + 40);
+    expect(clearAt).toBeLessThanOrEqual(leakEnd / CHUNK + 50 + 25);
+    // Three estimates in a row, as without a probe, hold it a second longer.
+    const voted = cleared(states(new EchoGuard(true, () => {}, { stickyMs: 1000 }), residue));
+    expect(voted).toBeGreaterThanOrEqual(clearAt + 50);
+    // A 200 ms burst just after the hold ends goes out as silence; the same burst 1.5 s later asks her to pause.
+    const silence = new Float32Array(ref.length);
+    const early = new EchoGuard(true, () => {}, { probeMs: 360 });
+    expect(runPausing(early, withBurst(clearAt + 5), silence, silence, ref).pausedAt).toBe(-1);
+    const later = new EchoGuard(true, () => {}, { probeMs: 360 });
+    expect(runPausing(later, withBurst(clearAt + 75), silence, silence, ref).pausedAt).toBeGreaterThan(clearAt + 75);
+  });
+
   it('auto with a probe: a first syllable 17 dB above her echo’s bound asks her to pause within 60 ms of it; the same 10 dB above waits for more', () => {
     // She speaks on without a break (no line onset), the canceller leaves a faint residue.
     const ref = herVoice(6, 81, 82);
