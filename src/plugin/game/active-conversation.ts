@@ -50,8 +50,11 @@ export interface EchoStatus {
   falseAlarms: number;
   /** Sound that would have paused the NPC, but whose loudest burst copied its voice (its echo), sent as silence. */
   copies: number;
-  /** Times the NPC paused because the player took the floor; of those, how many the service confirmed and how many it played on after. */
-  yields: { paused: number; confirmed: number; resumed: number };
+  /**
+   * Times the NPC paused because the player took the floor; of those, how many the service
+   * confirmed, how many it played on after, and of these how many the guard dismissed at once as its echo.
+   */
+  yields: { paused: number; confirmed: number; resumed: number; dismissed: number };
 }
 
 /** Playback figures of the NPC's voice, for a debug overlay. */
@@ -271,7 +274,12 @@ export class ActiveConversation {
       bursts: guard.bursts,
       falseAlarms: guard.falseAlarms,
       copies: guard.copies,
-      yields: { paused: floor?.yields ?? 0, confirmed: floor?.confirmed ?? 0, resumed: floor?.resumed ?? 0 },
+      yields: {
+        paused: floor?.yields ?? 0,
+        confirmed: floor?.confirmed ?? 0,
+        resumed: floor?.resumed ?? 0,
+        dismissed: floor?.dismissed ?? 0,
+      },
     };
   }
 

@@ -111,6 +111,11 @@ export class EchoEstimator {
     }
   }
 
+  /** The longest echo delay it looks for, ms. */
+  get maxLagMs(): number {
+    return this.o.maxLagMs;
+  }
+
   /** Milliseconds since the reference was last above the activity level (∞ if never). */
   get msSinceActive(): number {
     return (this.frames - this.lastActive) * this.o.frameMs;

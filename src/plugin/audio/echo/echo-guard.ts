@@ -159,9 +159,9 @@ export class EchoGuard {
     return this.gate.noiseDb;
   }
 
-  /** True while the NPC is audible (or was, within the hangover plus the echo's delay). */
+  /** True while the NPC is audible, or was within the hangover plus the echo's delay (the longest looked for when cancelled: docs/rooms.md). */
   get npcAudible(): boolean {
-    const lag = this.lastEstimate?.lagMs;
+    const lag = this.stateValue === 'cancelled' ? this.estimator.maxLagMs : this.lastEstimate?.lagMs;
     const hangover = lag === undefined ? Math.max(this.hangoverMs, 700) : this.hangoverMs + lag;
     return this.estimator.msSinceActive <= hangover;
   }

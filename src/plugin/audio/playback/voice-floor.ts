@@ -59,6 +59,8 @@ export class VoiceFloor {
   confirmed = 0;
   /** …and of which it did not, so the NPC played on. */
   resumed = 0;
+  /** …of which the guard found at once were the NPC's own echo ({@link dismiss}). */
+  dismissed = 0;
   private readonly resumeAfterQuietMs: number;
   private yielded = false;
   private lastHeardAt = 0;
@@ -98,6 +100,7 @@ export class VoiceFloor {
   /** The guard found that the sound was the NPC's own echo: play on at once. */
   dismiss(): void {
     if (!this.yielded) return;
+    this.dismissed++;
     this.playOn();
   }
 

@@ -448,6 +448,30 @@ describe('EchoGuard', () => {
     expect(sent.at(-1)).toBe(ref.length / CHUNK - 1); // and then the microphone is open again
   });
 
+  it('auto with a probe: her last words back 660 ms after she stopped (a long output path) go out as silence; a player answering at 300 ms goes out whole', () => {
+    const ref = concat(add(speechLike(4, 46), speechLike(4, 47, 0.05)), new Float32Array(2 * RATE));
+    const end = 4 * RATE;
+    const late = { from: end + 0.66 * RATE, to: end + 0.72 * RATE };
+    const echo = delayed(ref, 720, 0.3); // her last 60 ms, 10 dB down, let through when the canceller lets go
+    const residue = add(delayed(ref, 100, 1e-5), speechLike(6, 48, 1e-4));
+    const mic = residue.map((v, i) => (i >= late.from && i < late.to ? v + (echo[i] as number) : v));
+    const guard = new EchoGuard(true, () => {}, { probeMs: 360 });
+    const sent = run(guard, mic, ref);
+    const loud = (k: number): boolean => rms(mic.subarray(k * CHUNK, (k + 1) * CHUNK)) > 10 ** (-45 / 20);
+    expect(guard.state).toBe('cancelled');
+    expect(range(late.from / CHUNK, late.to / CHUNK).every(loud)).toBe(true);
+    expect(sent.filter(loud)).toEqual([]);
+    expect(sent.at(-1)).toBe(ref.length / CHUNK - 1);
+    // A player who answers 300 ms after she stopped: everything goes out, in order.
+    const answer = speechLike(1.5, 49, 0.05);
+    const answered = residue.map((v, i) =>
+      i >= end + 0.3 * RATE && i < end + 1.8 * RATE ? v + (answer[i - end - 0.3 * RATE] as number) : v,
+    );
+    const out = run(new EchoGuard(true, () => {}, { probeMs: 360 }), answered, ref);
+    expect(out.filter((k) => k >= 0)).toEqual(range(0, ref.length / CHUNK).filter((k) => out.includes(k)));
+    expect(range((end + 0.3 * RATE) / CHUNK, (end + 1.8 * RATE) / CHUNK).every((k) => out.includes(k))).toBe(true);
+  });
+
   it('auto: a canceller that slips is caught in the delay line — the leak is never sent, and echo sticks', () => {
     const events: string[] = [];
     const guard = new EchoGuard(true, (_e, s) => events.push(s));

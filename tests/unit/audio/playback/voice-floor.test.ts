@@ -104,7 +104,7 @@ describe('VoiceFloor', () => {
     floor.yieldToPlayer(100);
     floor.dismiss();
     expect(voice.log).toEqual(['pause', 'resume']);
-    expect(floor).toMatchObject({ yields: 1, confirmed: 0, resumed: 1, yielding: false });
+    expect(floor).toMatchObject({ yields: 1, confirmed: 0, resumed: 1, dismissed: 1, yielding: false });
   });
 
   it('ignores a dismissal when it had not yielded', () => {
