@@ -70,7 +70,6 @@ export class EchoGuard {
   /** What counts as sound towards the floor: with a probe to catch mistakes, fainter sound. */
   private readonly floorMeanSquare: number;
   private readonly stickyChunks: number;
-  private readonly clearVotes: number;
   /** What sound can be the player's: above the noise floor and her echo's bound… */
   private readonly gate = new SoundGate();
   /** …there, and in enough bands of its own. */
@@ -126,8 +125,6 @@ export class EchoGuard {
     this.onsetChunks = Math.round((options.onsetMs ?? 700) / 20);
     this.soundMeanSquare = 10 ** ((options.audibleDb ?? -55) / 10);
     this.stickyChunks = Math.round((options.stickyMs ?? (this.probeChunks > 0 ? 1000 : 10_000)) / 20);
-    // With a probe, one estimate of a working canceller ends the hold: three took 1.5 s more in which the player could not interrupt.
-    this.clearVotes = this.probeChunks > 0 ? 1 : 3;
     this.probeSettleChunks = Math.min(this.probeChunks - 1, Math.round(PROBE_SETTLE_MS / 20));
     this.probeMaxChunks = this.probeChunks > 0 ? this.probeChunks + Math.round(PROBE_MAX_LATE_MS / 20) : 0;
     const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + this.probeMaxChunks + 1;
@@ -342,8 +339,9 @@ export class EchoGuard {
     const cancelled = !e.echo && (this.cancellerOn !== false || e.returnLossDb >= 40);
     const verdict: EchoState = cancelled ? 'cancelled' : 'echo';
     if (verdict === this.stateValue || (verdict === 'cancelled' && this.chunks < this.stickyUntil)) this.votes = 0;
-    // One estimate decides the first time; after that echo takes two in a row to set and clearVotes to clear.
-    else if (this.stateValue === 'unknown' || ++this.votes >= (verdict === 'echo' ? 2 : this.clearVotes)) {
+    // One estimate decides the first time; after that echo takes two in a row to set, and three to clear — with a
+    // probe one, since three took 1.5 s more in which the player could not interrupt.
+    else if (this.stateValue === 'unknown' || ++this.votes >= (verdict === 'echo' ? 2 : this.probeChunks > 0 ? 1 : 3)) {
       // A canceller that just stopped leaking slips again like one converging at a line's start: the onset rule holds.
       if (this.stateValue === 'echo') this.lineStart = this.chunks;
       this.stateValue = verdict;
