@@ -1,7 +1,11 @@
 import { pathToFileURL } from 'node:url';
 import { percentileOf } from '../../bench/metric.ts';
 import { MicChunk } from '../../src/plugin/audio/capture/mic-chunk.ts';
+import { Resampler } from '../../src/plugin/audio/dsp/resampler.ts';
 import { EchoGuard, type EchoGuardOptions } from '../../src/plugin/audio/echo/echo-guard.ts';
+import { concat } from '../../tests/support/speech.ts';
+import { readWav } from '../../tests/support/wav.ts';
+import { findArrivals } from './arrivals.ts';
 import { CHUNK, readSession, type Session } from './session-file.ts';
 
 /** What a replay found. Times are from the start of the player's WAV (its silence and the room included), ms. */
@@ -17,10 +21,25 @@ export interface ReplayResult {
   /** The same two for the guard in the page. */
   recordedFalse: number;
   recordedFalseInLines: number;
+  /**
+   * With the arrivals ({@link findArrivals}), for each barge-in: from the chunk where the player's
+   * speech reached the microphone to the replayed guard asking her to pause, ms of audio (NaN: no
+   * arrival found, Infinity: not heard)…
+   */
+  afterArrival: number[];
+  /** …the same for the guard in the page, in page time from when it processed that chunk… */
+  recordedAfterArrival: number[];
+  /**
+   * …and what the page's measured barge-in (onset at the speakers to her silence there) held
+   * besides that: the room's delay, the capture path and the output path, ms.
+   */
+  beyondGuard: number[];
 }
 
 /** How long after its start the player's WAV may still be in the room, ms. */
 const PLAYER_WINDOW_MS = 4500;
+/** A pause asked this little before the arrival found counts as its own (the arrival is read to a chunk or two), ms. */
+const EARLY_MS = 100;
 /** A barge-in counts as heard when she was asked to pause this soon after the WAV started, ms. */
 const HEARD_WITHIN_MS = 3000;
 
@@ -30,13 +49,14 @@ const HEARD_WITHIN_MS = 3000;
  * pause in the recording where the replayed guard asks her to, so a replay ranks settings; the
  * bench measures them.
  */
-export function replay(session: Session, options: EchoGuardOptions = {}): ReplayResult {
+export function replay(session: Session, options: EchoGuardOptions = {}, arrivals: number[] = []): ReplayResult {
   const { mic, ref, meta } = session;
   const guard = new EchoGuard(true, undefined, { probeMs: 360, ...options });
   const chunks = Math.min(meta.times.length, Math.floor(mic.length / CHUNK), Math.floor(ref.length / CHUNK));
   const chunk = new MicChunk(CHUNK);
   const voice = new Float32Array(CHUNK);
   const triggers: number[] = [];
+  const triggerChunks: number[] = [];
   for (let i = 0; i < chunks; i++) {
     for (let k = 0; k < CHUNK; k++) {
       chunk.samples[k] = (mic[i * CHUNK + k] as number) / 32768;
@@ -47,6 +67,7 @@ export function replay(session: Session, options: EchoGuardOptions = {}): Replay
     guard.process(chunk, voice, () => {});
     if (!had && guard.playerHasFloor) {
       triggers.push(meta.times[i] as number);
+      triggerChunks.push(i);
       guard.voiceStopped(0);
     }
   }
@@ -60,7 +81,26 @@ export function replay(session: Session, options: EchoGuardOptions = {}): Replay
   const probes = meta.probes.map(([t]) => t).filter((t) => t >= (meta.times[0] ?? Number.POSITIVE_INFINITY));
   const falseTriggers = triggers.filter(noPlayer);
   const recordedFalse = probes.filter(noPlayer);
+  const afterArrival = meta.plays.map((_, j) => {
+    const at = arrivals[j] ?? -1;
+    if (at < 0) return Number.NaN;
+    const heard = triggerChunks.find((i) => i >= at - EARLY_MS / 20 && i <= at + HEARD_WITHIN_MS / 20);
+    return heard === undefined ? Number.POSITIVE_INFINITY : (heard - at) * 20;
+  });
+  const recordedAfterArrival = meta.plays.map((_, j) => {
+    const at = arrivals[j] ?? -1;
+    if (at < 0) return Number.NaN;
+    const t = meta.times[at] as number;
+    return firstAfter(probes, t - EARLY_MS) - EARLY_MS;
+  });
+  const beyondGuard = recordedAfterArrival.map((d, j) => {
+    const measured = meta.results[j];
+    return typeof measured === 'number' && Number.isFinite(d) ? measured - d : Number.NaN;
+  });
   return {
+    afterArrival,
+    recordedAfterArrival,
+    beyondGuard,
     detections: meta.plays.map((p) => firstAfter(triggers, p)),
     recorded: meta.plays.map((p) => firstAfter(probes, p)),
     falseTriggers,
@@ -70,17 +110,42 @@ export function replay(session: Session, options: EchoGuardOptions = {}): Replay
   };
 }
 
-/** `tsx scripts/loop-session/replay.ts <base> ['{"minTalkMs":140}']`: one line of figures, then each barge-in. */
+/**
+ * `tsx scripts/loop-session/replay.ts <base> ['{"minTalkMs":140}'] [player.wav]`: one line of
+ * figures, then each barge-in; with the player's WAV (the one the session played), also where each
+ * barge-in's time went after the player's speech reached the microphone.
+ */
 function main(): void {
-  const [base = '/tmp/loop-session', json = '{}'] = process.argv.slice(2);
-  const r = replay(readSession(base), JSON.parse(json) as EchoGuardOptions);
-  const ms = (x: number) => (Number.isFinite(x) ? String(Math.round(x)) : 'not heard');
+  const [base = '/tmp/loop-session', json = '{}', wav] = process.argv.slice(2);
+  const session = readSession(base);
+  const arrivals = wav ? findArrivals(session, lineAt16k(wav)) : [];
+  const r = replay(session, JSON.parse(json) as EchoGuardOptions, arrivals);
+  const ms = (x: number) => (Number.isNaN(x) ? '?' : Number.isFinite(x) ? String(Math.round(x)) : 'not heard');
+  const p50p90 = (x: number[]) => {
+    const known = x.filter((v) => !Number.isNaN(v));
+    return `${ms(percentileOf(known, 0.5))} / ${ms(percentileOf(known, 0.9))} (N = ${known.length})`;
+  };
   console.log(
     `N = ${r.detections.length} barge-ins: replayed p50 ${ms(percentileOf(r.detections, 0.5))} p90 ${ms(percentileOf(r.detections, 0.9))} ms ` +
       `(in the page ${ms(percentileOf(r.recorded, 0.5))} / ${ms(percentileOf(r.recorded, 0.9))}); ` +
       `pauses asked with nobody talking: ${r.falseTriggers.length} (${r.falseTriggersInLines} in the lines), in the page ${r.recordedFalse} (${r.recordedFalseInLines})`,
   );
   console.log(`replayed: ${r.detections.map(ms).join(' ')}\nin the page: ${r.recorded.map(ms).join(' ')}`);
+  if (!wav) return;
+  console.log(
+    `from the player's arrival at the microphone, p50 / p90 ms: replayed ${p50p90(r.afterArrival)}, in the page ${p50p90(r.recordedAfterArrival)}; ` +
+      `the page's measured barge-in beyond that (room, capture and output) ${p50p90(r.beyondGuard)}`,
+  );
+  console.log(
+    `replayed after arrival: ${r.afterArrival.map(ms).join(' ')}\nbeyond the guard in the page: ${r.beyondGuard.map(ms).join(' ')}`,
+  );
+}
+
+/** The WAV at `path` as 16 kHz mono. */
+function lineAt16k(path: string): Float32Array {
+  const { samples, sampleRate } = readWav(path);
+  const r = new Resampler(sampleRate, 16000);
+  return concat(r.process(samples), r.flush());
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findArrivals } from '../../../scripts/loop-session/arrivals.ts';
 import { replay } from '../../../scripts/loop-session/replay.ts';
 import { readSession, type Session, writeSession } from '../../../scripts/loop-session/session-file.ts';
 import { speechLike } from '../../support/signal.ts';
@@ -43,7 +44,73 @@ function session(): Session {
   };
 }
 
+/** A noise burst `seconds` long at `amp`, its first 200 ms silent (the WAV's lead): a line whose speech onset is exactly at 0.2 s. */
+function line(seconds: number, seed: number, amp: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: seconds * RATE }, (_, i) => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return i < 0.2 * RATE ? 0 : amp * ((s / 2 ** 32) * 2 - 1);
+  });
+}
+
+/**
+ * A session of 16 s where she speaks throughout and the player's `said` line was started at 10 s
+ * and reached the microphone from 10.1 s (its speech at 10.3 s, chunk 515): its first 300 ms
+ * squeezed 26 dB by the canceller, all of it coloured by a short echo of the room.
+ */
+function sessionWithLine(said: Float32Array): Session {
+  const seconds = 16;
+  const voice = speechLike(seconds, 91);
+  const mic = voice.map((_, i) => {
+    const residue = (voice[i - 1600] ?? 0) * 1e-4;
+    const k = i - 10.1 * RATE;
+    if (k < 0 || k >= said.length) return residue;
+    const squeeze = k < 0.5 * RATE ? 0.05 : 1;
+    return squeeze * ((said[k] as number) + 0.4 * (said[k - 480] ?? 0)) + residue;
+  });
+  const pcm = (x: Float32Array) => Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32767))));
+  const chunks = (seconds * RATE) / CHUNK;
+  const start = 2_000_000;
+  return {
+    mic: pcm(mic),
+    ref: pcm(voice),
+    // The page processes chunks three to a frame: its times say nothing exact of the audio.
+    meta: {
+      times: Array.from({ length: chunks }, (_, i) => start + 60 * Math.floor(i / 3)),
+      music: new Array<number>(chunks).fill(0),
+      plays: [start + 10_000],
+      probes: [[start + 10_450, 0]],
+      states: [],
+      results: [400],
+    },
+  };
+}
+
 describe('loop session replay (scripts/loop-session)', () => {
+  it('finds where the player’s speech reached the microphone from its later words, squeezed start or not', () => {
+    const said = line(2.8, 5, 0.06);
+    expect(findArrivals(sessionWithLine(said), said)).toEqual([515]);
+    // A line that is not in the microphone is not found anywhere.
+    expect(findArrivals(sessionWithLine(said), line(2.8, 6, 0.06))).toEqual([-1]);
+  });
+
+  it('splits a barge-in at the arrival: the replayed guard’s wait, the page’s, and what the page measured beyond it', () => {
+    const said = line(2.8, 5, 0.06);
+    const s = sessionWithLine(said);
+    const r = replay(s, {}, findArrivals(s, said));
+    // The replayed guard's wait is audio time from chunk 515 (10.3 s), to the chunk processed when it asked her to pause.
+    const wait = r.afterArrival[0] as number;
+    expect(wait).toBeGreaterThan(0);
+    expect(wait % 20).toBe(0);
+    expect((s.meta.times[515 + wait / 20] as number) - 2_000_000).toBe(10_000 + (r.detections[0] as number));
+    // The page asked at 10.45 s and processed chunk 515 at 10.26 s (its frame); it measured 400 ms in all.
+    expect(r.recordedAfterArrival).toEqual([190]);
+    expect(r.beyondGuard).toEqual([210]);
+    // Without arrivals there is nothing to split.
+    const bare = replay(s);
+    expect([bare.afterArrival, bare.recordedAfterArrival, bare.beyondGuard]).toEqual([[Number.NaN], [Number.NaN], [Number.NaN]]);
+  });
+
   it('times the replayed guard from the WAV’s start, and counts a pause asked with nobody talking apart', () => {
     const s = session();
     const r = replay(s);
