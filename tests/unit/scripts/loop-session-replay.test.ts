@@ -11,6 +11,35 @@ const RATE = 16000;
 const CHUNK = 320;
 
 /**
+ * A session of `mic` and her voice `ref` (16 kHz) that the page processed from `start` on, `perFrame`
+ * chunks to a frame of 20 ms each; the player's WAV started 10 s in, and the page asked her to
+ * pause `probeAfterMs` after that and measured `results`.
+ */
+function sessionOf(
+  mic: Float32Array,
+  ref: Float32Array,
+  start: number,
+  perFrame: number,
+  probeAfterMs: number,
+  results: number[],
+): Session {
+  const pcm = (x: Float32Array) => Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32767))));
+  const chunks = ref.length / CHUNK;
+  return {
+    mic: pcm(mic),
+    ref: pcm(ref),
+    meta: {
+      times: Array.from({ length: chunks }, (_, i) => start + 20 * perFrame * Math.floor(i / perFrame)),
+      music: new Array<number>(chunks).fill(0),
+      plays: [start + 10_000],
+      probes: [[start + 10_000 + probeAfterMs, 0]],
+      states: [],
+      results,
+    },
+  };
+}
+
+/**
  * A session of 20 s: she speaks throughout (a faint residue at the microphone), a canceller slip of
  * 400 ms at 4 s (her voice processed past recognition, nobody talking), and the player's WAV
  * started at 10 s, heard at −30 dBFS from 300 ms later. The page asked her to pause at 10.4 s.
@@ -27,21 +56,7 @@ function session(): Session {
     const talks = t >= 10.3 && t < 11.5 ? 0.06 * (player[i] as number) : 0;
     return residue + slip + talks;
   });
-  const pcm = (x: Float32Array) => Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32767))));
-  const chunks = (seconds * RATE) / CHUNK;
-  const start = 1_000_000;
-  return {
-    mic: pcm(mic),
-    ref: pcm(voice),
-    meta: {
-      times: Array.from({ length: chunks }, (_, i) => start + 20 * i),
-      music: new Array<number>(chunks).fill(0),
-      plays: [start + 10_000],
-      probes: [[start + 10_400, 0]],
-      states: [],
-      results: [],
-    },
-  };
+  return sessionOf(mic, voice, 1_000_000, 1, 400, []);
 }
 
 /** A noise burst `seconds` long at `amp`, its first 200 ms silent (the WAV's lead): a line whose speech onset is exactly at 0.2 s. */
@@ -68,22 +83,8 @@ function sessionWithLine(said: Float32Array): Session {
     const squeeze = k < 0.5 * RATE ? 0.05 : 1;
     return squeeze * ((said[k] as number) + 0.4 * (said[k - 480] ?? 0)) + residue;
   });
-  const pcm = (x: Float32Array) => Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32767))));
-  const chunks = (seconds * RATE) / CHUNK;
-  const start = 2_000_000;
-  return {
-    mic: pcm(mic),
-    ref: pcm(voice),
-    // The page processes chunks three to a frame: its times say nothing exact of the audio.
-    meta: {
-      times: Array.from({ length: chunks }, (_, i) => start + 60 * Math.floor(i / 3)),
-      music: new Array<number>(chunks).fill(0),
-      plays: [start + 10_000],
-      probes: [[start + 10_450, 0]],
-      states: [],
-      results: [400],
-    },
-  };
+  // The page processes chunks three to a frame: its times say nothing exact of the audio.
+  return sessionOf(mic, voice, 2_000_000, 3, 450, [400]);
 }
 
 describe('loop session replay (scripts/loop-session)', () => {
