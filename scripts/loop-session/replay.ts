@@ -1,9 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { percentileOf } from '../../bench/metric.ts';
 import { MicChunk } from '../../src/plugin/audio/capture/mic-chunk.ts';
-import { Resampler } from '../../src/plugin/audio/dsp/resampler.ts';
 import { EchoGuard, type EchoGuardOptions } from '../../src/plugin/audio/echo/echo-guard.ts';
-import { concat } from '../../tests/support/speech.ts';
+import { to16k } from '../../tests/support/room-recording.ts';
 import { readWav } from '../../tests/support/wav.ts';
 import { findArrivals } from './arrivals.ts';
 import { CHUNK, readSession, type Session } from './session-file.ts';
@@ -118,7 +117,8 @@ export function replay(session: Session, options: EchoGuardOptions = {}, arrival
 function main(): void {
   const [base = '/tmp/loop-session', json = '{}', wav] = process.argv.slice(2);
   const session = readSession(base);
-  const arrivals = wav ? findArrivals(session, lineAt16k(wav)) : [];
+  const line = wav ? readWav(wav) : null;
+  const arrivals = line ? findArrivals(session, to16k(line.samples, line.sampleRate)) : [];
   const r = replay(session, JSON.parse(json) as EchoGuardOptions, arrivals);
   const ms = (x: number) => (Number.isNaN(x) ? '?' : Number.isFinite(x) ? String(Math.round(x)) : 'not heard');
   const p50p90 = (x: number[]) => {
@@ -139,13 +139,6 @@ function main(): void {
   console.log(
     `replayed after arrival: ${r.afterArrival.map(ms).join(' ')}\nbeyond the guard in the page: ${r.beyondGuard.map(ms).join(' ')}`,
   );
-}
-
-/** The WAV at `path` as 16 kHz mono. */
-function lineAt16k(path: string): Float32Array {
-  const { samples, sampleRate } = readWav(path);
-  const r = new Resampler(sampleRate, 16000);
-  return concat(r.process(samples), r.flush());
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -395,32 +395,38 @@ export async function bargeIn(loop: AcousticLoop, demo: LoopDemo, wav: string, a
       await waitForState(demo, 'interrupted', 10_000, since);
     } catch (e) {
       await done;
-      const heard = await talkedOver(await stop(), demo, wav).catch((why: unknown) => `not heard (${String(why)})`);
+      const heard = await talkedOn(await stop(), demo, wav).then(
+        (ms) =>
+          ms === null
+            ? 'not heard: she still talked when the recording stopped'
+            : `not heard: she talked on ${ms} ms after the player's onset, to the end of her line`,
+        (why: unknown) => `not heard (${String(why)})`,
+      );
       throw new Error(`${heard}; ${e instanceof Error ? e.message : String(e)}`);
     }
     await done;
     const answered = await waitForState(demo, 'speaking', 20_000, Date.now() - 1500);
     await waitForState(demo, 'listening', 30_000, answered);
-    const { rate, room, app } = await stop();
-    const npc = npcInRoom(room, app, rate, await voiceTap(demo, false));
-    const player = playerInRoom(room, readWav(wav).samples, rate);
-    const npcSilent = silenceAfter(npc, player.onset);
-    if (npcSilent < player.onset) throw new Error('the guard did not fall silent after the player spoke');
-    return (npcSilent - player.onset) * 10;
+    const talked = await talkedOn(await stop(), demo, wav);
+    if (talked === null) throw new Error('the guard did not fall silent after the player spoke');
+    return talked;
   } finally {
     // A barge-in that failed leaves no recorder running for the rest of the series.
     if (recording) await rec.stop().catch(() => {});
   }
 }
 
-/** For a barge-in she was not cut off in: how long she talked on over the player, read on the recordings. */
-async function talkedOver(recorded: { rate: number; room: Float32Array; app: Float32Array }, demo: LoopDemo, wav: string): Promise<string> {
+/** How long she talked on after the player's onset, read on the recordings, ms (null: she never fell silent in them). */
+async function talkedOn(
+  recorded: { rate: number; room: Float32Array; app: Float32Array },
+  demo: LoopDemo,
+  wav: string,
+): Promise<number | null> {
   const { rate, room, app } = recorded;
   const npc = npcInRoom(room, app, rate, await voiceTap(demo, false));
   const player = playerInRoom(room, readWav(wav).samples, rate);
   const silent = silenceAfter(npc, player.onset);
-  if (silent < 0) return 'not heard: she still talked when the recording stopped';
-  return `not heard: she talked on ${(silent - player.onset) * 10} ms after the player's onset, to the end of her line`;
+  return silent < player.onset ? null : (silent - player.onset) * 10;
 }
 
 /**

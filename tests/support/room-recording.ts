@@ -102,7 +102,7 @@ export function playerInRoom(room: Float32Array, line: Float32Array, rate: numbe
 }
 
 /** `x` at 16 kHz, the resampler's tail included. */
-function to16k(x: Float32Array, rate: number): Float32Array {
+export function to16k(x: Float32Array, rate: number): Float32Array {
   const r = new Resampler(rate, 16000);
   return concat(r.process(x), r.flush());
 }
