@@ -3,6 +3,7 @@ import { AcousticLoop, loopUnavailable } from '../../tests/support/acoustic-loop
 import { bargeIn, guardSpeaks, type LoopDemo, observed, openGuardOnLoop, writePlayerWav } from '../../tests/support/loop-scenarios.ts';
 import { ROOMS, type RoomName } from '../../tests/support/rooms.ts';
 import { sleep } from '../../tests/support/until.ts';
+import { writeWav } from '../../tests/support/wav.ts';
 import { CHUNK, type SessionMeta, writeSession } from './session-file.ts';
 
 /** What the recorder reaches in the page. */
@@ -66,16 +67,20 @@ function drainPage(): { mic: string; ref: string; times: number[]; music: number
 }
 
 /**
- * `tsx scripts/loop-session/record.ts <room> <lines> <barge-ins> [base]`: the demo on the acoustic
- * loop in a simulated room, music on, as the bench runs it; records every chunk the echo guard
- * sees into `<base>.pcm`, `<base>.ref.pcm` and `<base>.json` (default `/tmp/loop-session`) for
- * `replay.ts`. About 40 s a line or barge-in. The page is served from this tree by Vite: an edit
- * to `src/` while it records reloads the page and ends the session (record from a worktree). The
+ * `tsx scripts/loop-session/record.ts <room> <lines> <barge-ins> [base] [raw]`: the demo on the
+ * acoustic loop in a simulated room, music on, as the bench runs it; records every chunk the echo
+ * guard sees into `<base>.pcm`, `<base>.ref.pcm` and `<base>.json` (default `/tmp/loop-session`)
+ * for `replay.ts`. With `raw`, also the whole session at 48 kHz as PulseAudio carries it: what the
+ * page plays (`<base>.app.wav`), what the speakers play (`<base>.room.wav`, her and the player)
+ * and the microphone before the browser's canceller (`<base>.rawmic.wav`), for
+ * `linear-echo-study.ts`. About 20 s a line or barge-in. The page is served from this tree by
+ * Vite: an edit to `src/` while it records reloads the page and ends the session (record from a
+ * worktree). The
  * recorder runs code in the page for each chunk: the canceller slips more under it than in the
  * bench (docs/rooms.md).
  */
 async function main(): Promise<void> {
-  const [roomName = 'living', lines = '10', barges = '16', base = '/tmp/loop-session'] = process.argv.slice(2);
+  const [roomName = 'living', lines = '10', barges = '16', base = '/tmp/loop-session', raw] = process.argv.slice(2);
   const room = ROOMS[roomName as RoomName];
   if (!room) throw new Error(`no room called ${roomName} (${Object.keys(ROOMS).join(', ')})`);
   const why = loopUnavailable(room);
@@ -106,6 +111,7 @@ async function main(): Promise<void> {
   try {
     demo = await openGuardOnLoop(chromium, baseUrl, { music: true });
     await demo.evaluate(tapGuard, null);
+    const whole = raw === 'raw' ? await loop.recordRoomAndApp(demo.app, true, 200) : null;
     for (let i = 0; i < Number(lines); i++) {
       await guardSpeaks(demo, 1);
       await drain(demo);
@@ -120,6 +126,12 @@ async function main(): Promise<void> {
       }
       await drain(demo);
       console.log(`barge-in ${i + 1}: ${meta.results.at(-1)}`);
+    }
+    if (whole) {
+      const { rate, room: speakers, app, mic: rawMic } = await whole.stop();
+      writeWav(`${base}.app.wav`, app, rate);
+      writeWav(`${base}.room.wav`, speakers, rate);
+      if (rawMic) writeWav(`${base}.rawmic.wav`, rawMic, rate);
     }
   } finally {
     // The room (PulseAudio, its chain, the load) is stopped whatever failed: left running, it

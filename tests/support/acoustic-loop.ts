@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright';
 import { BASE_FLAGS, findChromium } from './chromium.ts';
-import { ROOMS, type Room, RoomProcesses, realtime } from './rooms.ts';
+import { makeRealtime, ROOMS, type Room, RoomProcesses, realtime } from './rooms.ts';
 import { readWav } from './wav.ts';
 
 const SINK = 'room_speakers';
@@ -107,6 +107,7 @@ export class AcousticLoop {
     const streams = (room.effects ? 1 : 0) + (room.noiseDb !== null ? 1 : 0);
     await waitFor(() => pactl('list', 'short', 'sink-inputs').trim().split('\n').filter(Boolean).length >= streams, 'the room’s streams');
     const loop = new AcousticLoop(dir, xvfb, `:${n}`, room, processes);
+    makeRealtime(loop.pulsePid());
     AcousticLoop.running.add(loop);
     return loop;
   }
@@ -166,25 +167,43 @@ export class AcousticLoop {
 
   /**
    * Records, together, what the speakers play (the sink's monitor: NPC and player) and what one
-   * application plays (Chromium's stream alone). `stop()` returns both as mono floats.
+   * application plays (Chromium's stream alone), and with `withMic` what the microphone hears
+   * before any browser processing. `stop()` returns them as mono floats. The recorders run at
+   * real-time priority where they may, with `bufferMs` of buffer: a recorder starved on a busy
+   * machine loses samples, and a recording with a gap puts what follows at the wrong time.
    */
-  async recordRoomAndApp(app: RegExp): Promise<{ stop(): Promise<{ rate: number; room: Float32Array; app: Float32Array }> }> {
+  async recordRoomAndApp(
+    app: RegExp,
+    withMic = false,
+    bufferMs = 20,
+  ): Promise<{ stop(): Promise<{ rate: number; room: Float32Array; app: Float32Array; mic?: Float32Array }> }> {
     const stream = await waitFor(() => this.sinkInput(app), 'the application’s audio stream');
-    const roomFile = join(this.dir, `room-${Date.now()}.wav`);
-    const appFile = join(this.dir, `app-${Date.now()}.wav`);
-    const args = ['--latency-msec=20', '--rate=48000', '--channels=1', '--format=s16le', '--file-format=wav'];
-    const room = spawn('parecord', [...args, '-d', `${SINK}.monitor`, roomFile], { env: this.env, stdio: 'ignore' });
-    const appRec = spawn('parecord', [...args, `--monitor-stream=${stream}`, appFile], { env: this.env, stdio: 'ignore' });
+    const stamp = Date.now();
+    const args = [`--latency-msec=${bufferMs}`, '--rate=48000', '--channels=1', '--format=s16le', '--file-format=wav'];
+    const record = (...where: string[]) => spawn(...realtime('parecord', [...args, ...where]), { env: this.env, stdio: 'ignore' });
+    const files = {
+      room: join(this.dir, `room-${stamp}.wav`),
+      app: join(this.dir, `app-${stamp}.wav`),
+      mic: join(this.dir, `mic-${stamp}.wav`),
+    };
+    const recorders = [
+      record('-d', `${SINK}.monitor`, files.room),
+      record(`--monitor-stream=${stream}`, files.app),
+      ...(withMic ? [record('-d', MIC, files.mic)] : []),
+    ];
     return {
       stop: async () => {
         const exited = (c: ChildProcess) =>
           new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : c.once('exit', () => resolve())));
-        room.kill('SIGINT');
-        appRec.kill('SIGINT');
-        await Promise.all([exited(room), exited(appRec)]);
-        const a = readWav(roomFile);
-        const b = readWav(appFile);
-        return { rate: a.sampleRate, room: a.samples, app: b.samples };
+        for (const r of recorders) r.kill('SIGINT');
+        await Promise.all(recorders.map(exited));
+        const a = readWav(files.room);
+        return {
+          rate: a.sampleRate,
+          room: a.samples,
+          app: readWav(files.app).samples,
+          ...(withMic ? { mic: readWav(files.mic).samples } : {}),
+        };
       },
     };
   }

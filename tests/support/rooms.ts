@@ -164,3 +164,14 @@ export function realtime(command: string, args: string[]): [string, string[]] {
 }
 
 let canRealtime: boolean | undefined;
+
+/**
+ * Puts a running process's main thread at real-time priority when this process may. PulseAudio
+ * drops the priority it was started with on its main thread, which moves every client's audio (the
+ * room's `parec` and `pacat`, the browser's streams): on a busy machine it fell behind, the room's
+ * writer ran dry, and the room's delay jumped every second or two (docs/rooms.md).
+ */
+export function makeRealtime(pid: number): void {
+  canRealtime ??= spawnSync('chrt', ['-f', '10', 'true']).status === 0;
+  if (canRealtime && pid > 0) spawnSync('chrt', ['-f', '-p', '10', String(pid)], { stdio: 'ignore' });
+}
