@@ -4,7 +4,7 @@ import { readWav } from '../../tests/support/wav.ts';
 import { findArrivals } from './arrivals.ts';
 import { BlockEchoFilter } from './block-echo-filter.ts';
 import { cancel, chunkLevels, LEAD, readRawSession, shifted } from './linear-echo.ts';
-import { readSession } from './session-file.ts';
+import { CHUNK, readSession } from './session-file.ts';
 
 const RATE = 16000;
 /** Her sound (or the music) counts as playing above this level, dBFS. */
@@ -43,14 +43,14 @@ function main(): void {
     }
   }
   const lines = [...found].sort((a, b) => a[0] - b[0]).map(([s, e]) => [raw.roomToMic(s) + LEAD, raw.roomToMic(e) + LEAD] as const);
-  const onsets = lines.map(([s]) => Math.floor(s / 320));
+  const onsets = lines.map(([s]) => Math.floor(s / CHUNK));
   // Learning stops from 100 ms before the player to 500 ms after (the room's tail).
-  const busy = new Uint8Array(Math.floor(raw.mic.length / 320));
-  for (const [s, e] of lines) busy.fill(1, Math.max(0, Math.floor(s / 320) - 5), Math.floor(e / 320) + 25);
+  const busy = new Uint8Array(Math.floor(raw.mic.length / CHUNK));
+  for (const [s, e] of lines) busy.fill(1, Math.max(0, Math.floor(s / CHUNK) - 5), Math.floor(e / CHUNK) + 25);
   const t0 = performance.now();
   const oracleFilter = new BlockEchoFilter({ step: 0.5 });
   const alwaysFilter = new BlockEchoFilter({ step: 0.5 });
-  const oracle = chunkLevels(cancel(raw, (s) => busy[Math.floor(s / 320)] === 0, oracleFilter));
+  const oracle = chunkLevels(cancel(raw, (s) => busy[Math.floor(s / CHUNK)] === 0, oracleFilter));
   const always = chunkLevels(cancel(raw, () => true, alwaysFilter));
   console.log(`the model diverged and started again ${oracleFilter.resets} times (learning while silent), ${alwaysFilter.resets} (always)`);
   console.log(`filtered twice in ${((performance.now() - t0) / 1000).toFixed(1)} s for ${(raw.mic.length / 16000).toFixed(0)} s of audio`);

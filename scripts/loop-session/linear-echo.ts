@@ -1,11 +1,11 @@
 import { CrossCorrelation } from '../../src/plugin/audio/echo/cross-correlation.ts';
 import { to16k } from '../../tests/support/room-recording.ts';
+import { rms } from '../../tests/support/signal.ts';
 import { readWav } from '../../tests/support/wav.ts';
 import { BlockEchoFilter } from './block-echo-filter.ts';
+import { CHUNK } from './session-file.ts';
 
 const RATE = 16000;
-/** Samples per level reading (20 ms, a guard chunk). */
-const CHUNK = 320;
 /** Reference played this long before the echo path's first tap, samples (the filter must be causal). */
 export const LEAD = 480;
 /** A change of the echo's lag from one second to the next larger than this is a jump, not the drift, samples. */
@@ -32,7 +32,7 @@ export interface RawSession {
 export function lagAt(a: Float32Array, b: Float32Array, at: number, span: number): { lag: number; correlation: number } {
   const from = Math.max(0, at - span);
   const long = b.subarray(from, Math.min(b.length, at + RATE + span));
-  const xc = new CrossCorrelation(2 ** Math.ceil(Math.log2(long.length)));
+  const xc = CrossCorrelation.shared(2 ** Math.ceil(Math.log2(long.length)));
   const short = a.subarray(at, at + RATE);
   const found = xc.search(short, long, 1e-8);
   if (found.offset < 0) return { lag: 0, correlation: 0 };
@@ -99,9 +99,7 @@ function micLags(app: Float32Array, mic: Float32Array): number[] {
   const found: number[] = [];
   let last = lagAt(app, mic, loudestSecond(app), 2 * RATE).lag;
   for (let at = 0; at + RATE <= app.length; at += RATE) {
-    let e = 0;
-    for (let j = at; j < at + RATE; j++) e += (app[j] as number) ** 2;
-    if (e / RATE > 1e-5) {
+    if (rms(app, at, at + RATE) ** 2 > 1e-5) {
       const r = lagAt(app, mic, at, RATE >> 2);
       if (r.correlation > 0.4) last = r.lag;
     }
@@ -152,8 +150,7 @@ function loudestSecond(x: Float32Array): number {
   let best = 0;
   let at = 0;
   for (let i = 2 * RATE; i + 4 * RATE < x.length; i += RATE) {
-    let e = 0;
-    for (let j = i; j < i + RATE; j++) e += (x[j] as number) ** 2;
+    const e = rms(x, i, i + RATE);
     if (e > best) {
       best = e;
       at = i;
@@ -165,11 +162,7 @@ function loudestSecond(x: Float32Array): number {
 /** Level per 20 ms chunk, dBFS (−120 for silence). */
 export function chunkLevels(x: Float32Array): Float64Array {
   const out = new Float64Array(Math.floor(x.length / CHUNK));
-  for (let c = 0; c < out.length; c++) {
-    let e = 0;
-    for (let i = c * CHUNK; i < (c + 1) * CHUNK; i++) e += (x[i] as number) ** 2;
-    out[c] = 10 * Math.log10(Math.max(e / CHUNK, 1e-12));
-  }
+  for (let c = 0; c < out.length; c++) out[c] = 10 * Math.log10(Math.max(rms(x, c * CHUNK, (c + 1) * CHUNK) ** 2, 1e-12));
   return out;
 }
 

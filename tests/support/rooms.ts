@@ -159,11 +159,16 @@ const BROWN_NOISE_DB = -5;
  * becomes a jump in the echo's delay (the pacer drops what it held back).
  */
 export function realtime(command: string, args: string[]): [string, string[]] {
-  canRealtime ??= spawnSync('chrt', ['-f', '10', 'true']).status === 0;
-  return canRealtime ? ['chrt', ['-f', '10', command, ...args]] : [command, args];
+  return mayRealtime() ? ['chrt', ['-f', '10', command, ...args]] : [command, args];
 }
 
 let canRealtime: boolean | undefined;
+
+/** Whether this process may run others at real-time priority (asked of `chrt` once). */
+function mayRealtime(): boolean {
+  canRealtime ??= spawnSync('chrt', ['-f', '10', 'true']).status === 0;
+  return canRealtime;
+}
 
 /**
  * Puts a running process's main thread at real-time priority when this process may. PulseAudio
@@ -172,6 +177,5 @@ let canRealtime: boolean | undefined;
  * writer ran dry, and the room's delay jumped every second or two (docs/rooms.md).
  */
 export function makeRealtime(pid: number): void {
-  canRealtime ??= spawnSync('chrt', ['-f', '10', 'true']).status === 0;
-  if (canRealtime && pid > 0) spawnSync('chrt', ['-f', '-p', '10', String(pid)], { stdio: 'ignore' });
+  if (mayRealtime() && pid > 0) spawnSync('chrt', ['-f', '-p', '10', String(pid)], { stdio: 'ignore' });
 }
