@@ -67,6 +67,7 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
   configure(config: NpcVoiceConfig): this {
     this.config = { ...this.config, ...config };
     this.settings = resolveSettings(this.config);
+    this.mixer?.setDucking(this.settings.ducking);
     return this;
   }
 
@@ -239,6 +240,9 @@ export class NpcVoicePlugin extends Phaser.Plugins.ScenePlugin {
     events.once(Phaser.Scenes.Events.SHUTDOWN, this.onSceneShutdown, this);
     this.game?.events.on(Phaser.Core.Events.HIDDEN, this.onHidden, this);
     this.game?.events.on(Phaser.Core.Events.VISIBLE, this.onVisible, this);
+    // The ducking stage goes in before the scene makes its sounds: moving a sound that already
+    // plays (disconnect, then connect) can lose a render quantum of it, a click in the music.
+    if (this.audioContext()) this.ensureMixer();
   }
 
   /** A stopped scene keeps this instance for its next start: release the per-conversation parts. */

@@ -23,6 +23,12 @@ interface Envelope {
 
 /** Plays music, talks to the guard until the greeting is over and the music had time to come back. */
 async function musicThroughGreeting(page: Page): Promise<Envelope> {
+  // The ducking stage is in before the music starts, so talkTo never moves a playing sound (a lost render quantum).
+  const routedEarly = await page.evaluate(() => {
+    const { sound } = window.h.game as { sound: { destination: AudioNode; masterMuteNode: AudioNode } };
+    return sound.destination !== sound.masterMuteNode;
+  });
+  expect(routedEarly).toBe(true);
   await page.evaluate(([hz, a]) => window.h.playMusicTone(hz, a), [MUSIC_HZ, MUSIC_AMPLITUDE] as const);
   await page.waitForTimeout(500);
   const from = await page.evaluate(() => window.h.mark());

@@ -22,18 +22,14 @@ export interface DuckingOptions {
 export class Ducker {
   readonly input: GainNode;
   private ducked = false;
-  private readonly level: number;
-  private readonly attack: number;
-  private readonly release: number;
+  private shape: Required<DuckingOptions>;
 
   constructor(
     private readonly context: BaseAudioContext,
     destination: AudioNode,
     options: DuckingOptions = {},
   ) {
-    this.level = options.level ?? 0.3;
-    this.attack = options.attack ?? 0.08;
-    this.release = options.release ?? 0.35;
+    this.shape = withDefaults(options);
     this.input = context.createGain();
     this.input.connect(destination);
   }
@@ -42,18 +38,33 @@ export class Ducker {
     return this.ducked;
   }
 
+  /** Changes the depth and ramps (options left out go back to their defaults); a ducked stage ramps to the new depth. */
+  configure(options: DuckingOptions): void {
+    this.shape = withDefaults(options);
+    if (this.ducked) this.ramp(true);
+  }
+
   /** Ducks or releases (a ramp starts only when the state changes). */
   setDucked(ducked: boolean): void {
     if (ducked === this.ducked) return;
     this.ducked = ducked;
+    this.ramp(ducked);
+  }
+
+  private ramp(ducked: boolean): void {
     const gain = this.input.gain;
     const t = this.context.currentTime;
     gain.cancelScheduledValues(t);
     gain.setValueAtTime(gain.value, t);
-    gain.setTargetAtTime(ducked ? this.level : 1, t, ducked ? this.attack : this.release);
+    const { level, attack, release } = this.shape;
+    gain.setTargetAtTime(ducked ? level : 1, t, ducked ? attack : release);
   }
 
   destroy(): void {
     this.input.disconnect();
   }
+}
+
+function withDefaults(options: DuckingOptions): Required<DuckingOptions> {
+  return { level: options.level ?? 0.3, attack: options.attack ?? 0.08, release: options.release ?? 0.35 };
 }

@@ -33,6 +33,8 @@ export interface GameMixer {
   readonly voiceInput: AudioNode;
   /** This owner wants music and effects ducked (ducked while any owner does). */
   setDucked(ducked: boolean): void;
+  /** How music and effects duck, for every owner (the last call wins); `false` leaves them at their level. */
+  setDucking(options: DuckingOptions | false): void;
   attachHowler(howler: HowlerLike): void;
   /** This owner is done (the shared nodes stay: sounds are wired through them). */
   release(): void;
@@ -62,14 +64,14 @@ export function acquireMixer(sound: SoundManagerLike, options: DuckingOptions | 
   let shared = mixers.get(sound);
   if (!shared) {
     const master = sound.destination;
-    const ducker = new Ducker(sound.context, master, options === false ? { level: 1 } : options);
+    const ducker = new Ducker(sound.context, master, duckerOptions(options));
     const voice = sound.context.createGain();
     voice.connect(master);
     for (const s of sound.sounds ?? []) rewire(s, master, ducker.input);
     sound.destination = ducker.input;
     shared = { ducker, voice, owners: new Set(), ducking: new Set() };
     mixers.set(sound, shared);
-  }
+  } else shared.ducker.configure(duckerOptions(options));
   const owner = {};
   const s = shared;
   s.owners.add(owner);
@@ -79,6 +81,9 @@ export function acquireMixer(sound: SoundManagerLike, options: DuckingOptions | 
       if (ducked) s.ducking.add(owner);
       else s.ducking.delete(owner);
       s.ducker.setDucked(s.ducking.size > 0);
+    },
+    setDucking(next) {
+      s.ducker.configure(duckerOptions(next));
     },
     attachHowler(howler) {
       const ctx = sound.context;
@@ -112,6 +117,10 @@ export function acquireMixer(sound: SoundManagerLike, options: DuckingOptions | 
       s.ducker.setDucked(s.ducking.size > 0);
     },
   };
+}
+
+function duckerOptions(options: DuckingOptions | false): DuckingOptions {
+  return options === false ? { level: 1 } : options;
 }
 
 /** Moves an existing Phaser sound's output from `from` to `to` (its last node is panner, spatial or volume). */
