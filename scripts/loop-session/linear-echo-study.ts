@@ -1,8 +1,9 @@
 import { percentileOf } from '../../bench/metric.ts';
+import { BlockEchoFilter } from '../../src/plugin/audio/echo/block-echo-filter.ts';
+import { LinearEcho } from '../../src/plugin/audio/echo/linear-echo.ts';
 import { playerInRoom, to16k } from '../../tests/support/room-recording.ts';
 import { readWav } from '../../tests/support/wav.ts';
 import { findArrivals } from './arrivals.ts';
-import { BlockEchoFilter } from './block-echo-filter.ts';
 import { cancel, chunkLevels, LEAD, readRawSession, shifted } from './linear-echo.ts';
 import { CHUNK, readSession } from './session-file.ts';
 
@@ -50,10 +51,17 @@ function main(): void {
   const t0 = performance.now();
   const oracleFilter = new BlockEchoFilter({ step: 0.5 });
   const alwaysFilter = new BlockEchoFilter({ step: 0.5 });
-  const oracle = chunkLevels(cancel(raw, (s) => busy[Math.floor(s / CHUNK)] === 0, oracleFilter));
+  const silent = (s: number) => busy[Math.floor(s / CHUNK)] === 0;
+  const oracle = chunkLevels(cancel(raw, silent, oracleFilter));
   const always = chunkLevels(cancel(raw, () => true, alwaysFilter));
   console.log(`the model diverged and started again ${oracleFilter.resets} times (learning while silent), ${alwaysFilter.resets} (always)`);
   console.log(`filtered twice in ${((performance.now() - t0) / 1000).toFixed(1)} s for ${(raw.mic.length / 16000).toFixed(0)} s of audio`);
+  // The plugin's model, as the audio comes (the lag known only from the past), chunk by chunk.
+  const causal = causalLevels(raw.app, raw.mic, silent);
+  const offBy = causal.offBy(raw.lags.mic);
+  console.log(
+    `the plugin's model: ${causal.echo.delay.readings} lag readings, ${causal.echo.delay.jumps} jumps followed, ${causal.echo.delay.dropped} dropped; off the offline track by p50 ${percentileOf(offBy, 0.5).toFixed(2)} / p90 ${percentileOf(offBy, 0.9).toFixed(2)} samples (from 5 s); it started again ${causal.echo.resets} times`,
+  );
   const mic = chunkLevels(raw.mic);
   const played = chunkLevels(shifted(raw.played, LEAD, raw.mic.length));
   // Chromium's cancelled microphone, put on the same timeline trial by trial by the player's arrival.
@@ -69,6 +77,7 @@ function main(): void {
     'raw microphone': (_, c) => mic[c] as number,
     'linear filter, learning while the player is silent': (_, c) => oracle[c] as number,
     'linear filter, learning always': (_, c) => always[c] as number,
+    "the plugin's model (causal), learning while the player is silent": (_, c) => causal.levels[c] as number,
     "Chromium's canceller (the guard's input)": (t, c) => {
       const a = arrivalOf[t] ?? -1;
       const k = a + c - (onsets[t] as number);
@@ -117,7 +126,25 @@ function main(): void {
     for (let c = 0; c < x.length; c++) if (!busy[c] && (played[c] as number) > PLAYED_DB) d.push((mic[c] as number) - (x[c] as number));
     return `${percentileOf(d, 0.5).toFixed(1)} dB (p10 ${percentileOf(d, 0.1).toFixed(1)}, N = ${d.length} chunks)`;
   };
-  console.log(`linear filter's echo return loss enhancement, median: learning while silent ${erl(oracle)}, always ${erl(always)}`);
+  console.log(
+    `linear filter's echo return loss enhancement, median: learning while silent ${erl(oracle)}, always ${erl(always)}, the plugin's model ${erl(causal.levels)}`,
+  );
+}
+
+/** {@link LinearEcho} run over the session chunk by chunk: the residual's level per chunk (dBFS), and the lag it predicted each second. */
+function causalLevels(app: Float32Array, mic: Float32Array, adapt: (sample: number) => boolean) {
+  const echo = new LinearEcho();
+  const levels = new Float64Array(Math.floor(mic.length / CHUNK));
+  const predicted: number[] = [];
+  for (let c = 0; c < levels.length; c++) {
+    const at = c * CHUNK;
+    echo.push(mic.subarray(at, at + CHUNK), app.subarray(at, at + CHUNK), adapt(at));
+    levels[c] = 10 * Math.log10(Math.max(echo.residualMeanSquare, 1e-12));
+    if ((at + CHUNK) % RATE === 0) predicted.push(echo.delay.known ? echo.delay.predict(at + CHUNK + RATE / 2) : Number.NaN);
+  }
+  const offBy = (offline: number[]) =>
+    offline.map((lag, k) => Math.abs((predicted[k] ?? Number.NaN) - lag)).filter((d, k) => k >= 5 && Number.isFinite(d));
+  return { echo, levels, offBy };
 }
 
 main();

@@ -1,8 +1,8 @@
+import { BlockEchoFilter } from '../../src/plugin/audio/echo/block-echo-filter.ts';
 import { CrossCorrelation } from '../../src/plugin/audio/echo/cross-correlation.ts';
 import { to16k } from '../../tests/support/room-recording.ts';
 import { rms } from '../../tests/support/signal.ts';
 import { readWav } from '../../tests/support/wav.ts';
-import { BlockEchoFilter } from './block-echo-filter.ts';
 import { CHUNK } from './session-file.ts';
 
 const RATE = 16000;
@@ -61,7 +61,7 @@ export function shifted(x: Float32Array, lag: number, length: number): Float32Ar
  * when the chain stalls), so that lag is tracked second by second, as a canceller's delay
  * estimator would.
  */
-export function readRawSession(base: string): RawSession & { lags: { room: number; mic: number[] } } {
+export function readRawSession(base: string): RawSession & { app: Float32Array; lags: { room: number; mic: number[] } } {
   const load = (name: string) => {
     const w = readWav(`${base}.${name}.wav`);
     return to16k(w.samples, w.sampleRate);
@@ -87,7 +87,7 @@ export function readRawSession(base: string): RawSession & { lags: { room: numbe
   const played = new Float32Array(mic.length);
   for (let i = 0; i < mic.length; i++) played[i] = lanczos(app, i - lagAt16k(i));
   const roomToMic = (r: number) => Math.round(r - toRoom + lagAt16k(r - toRoom));
-  return { played, mic, room, roomToMic, lags: { room: toRoom, mic: lags } };
+  return { played, mic, room, roomToMic, app, lags: { room: toRoom, mic: lags } };
 }
 
 /**
@@ -120,7 +120,7 @@ function micLags(app: Float32Array, mic: Float32Array): number[] {
 }
 
 /** `x` read between its samples, at `at`, through a Lanczos kernel of 8 taps (0 outside `x`). */
-function lanczos(x: Float32Array, at: number): number {
+export function lanczos(x: Float32Array, at: number): number {
   const k = Math.floor(at);
   let sum = 0;
   for (let j = k - 3; j <= k + 4; j++) {

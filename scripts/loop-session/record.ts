@@ -12,10 +12,15 @@ interface RecorderPage {
     game: { sound: { context: AudioContext; destination: AudioNode } };
     scene(): { npcVoice: { active: { uplink: { guard: GuardLike } | null } | null; echoStatus: { falseAlarms: number } | null } };
   };
-  loopSession: { mic: Int16Array[]; ref: Int16Array[]; times: number[]; music: number[] };
+  loopSession: { mic: Int16Array[]; ref: Int16Array[]; raw: Int16Array[]; out: Int16Array[]; times: number[]; music: number[] };
 }
 interface GuardLike {
-  process(mic: { samples: Float32Array }, ref: Float32Array, send: (chunk: unknown) => void): void;
+  process(
+    mic: { samples: Float32Array },
+    ref: Float32Array,
+    send: (chunk: unknown) => void,
+    raw?: { mic: Float32Array; output: Float32Array } | null,
+  ): void;
 }
 
 /**
@@ -38,20 +43,24 @@ function tapGuard(): void {
     return sum / block.length;
   };
   const pcm = (x: Float32Array) => Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32767))));
-  w.loopSession = { mic: [], ref: [], times: [], music: [] };
+  w.loopSession = { mic: [], ref: [], raw: [], out: [], times: [], music: [] };
   const process = guard.process.bind(guard);
-  guard.process = (mic, ref, send) => {
+  guard.process = (mic, ref, send, raw) => {
     const s = w.loopSession;
     s.mic.push(pcm(mic.samples));
     s.ref.push(pcm(ref));
+    if (raw) {
+      s.raw.push(pcm(raw.mic));
+      s.out.push(pcm(raw.output));
+    }
     s.times.push(Date.now());
     s.music.push(level());
-    process(mic, ref, send);
+    process(mic, ref, send, raw);
   };
 }
 
 /** Takes what the page gathered so far (base64 of 16-bit PCM, to cross the protocol in one string). */
-function drainPage(): { mic: string; ref: string; times: number[]; music: number[] } {
+function drainPage(): { mic: string; ref: string; raw: string; out: string; times: number[]; music: number[] } {
   const s = (window as unknown as RecorderPage).loopSession;
   const base64 = (chunks: Int16Array[]) => {
     const all = new Int16Array(chunks.length * 320);
@@ -61,26 +70,30 @@ function drainPage(): { mic: string; ref: string; times: number[]; music: number
     for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
     return btoa(text);
   };
-  const out = { mic: base64(s.mic), ref: base64(s.ref), times: s.times, music: s.music };
-  (window as unknown as RecorderPage).loopSession = { mic: [], ref: [], times: [], music: [] };
+  const out = { mic: base64(s.mic), ref: base64(s.ref), raw: base64(s.raw), out: base64(s.out), times: s.times, music: s.music };
+  (window as unknown as RecorderPage).loopSession = { mic: [], ref: [], raw: [], out: [], times: [], music: [] };
   return out;
 }
 
 /**
- * `tsx scripts/loop-session/record.ts <room> <lines> <barge-ins> [base] [raw]`: the demo on the
+ * `tsx scripts/loop-session/record.ts <room> <lines> <barge-ins> [base] [raw,model]`: the demo on the
  * acoustic loop in a simulated room, music on, as the bench runs it; records every chunk the echo
  * guard sees into `<base>.pcm`, `<base>.ref.pcm` and `<base>.json` (default `/tmp/loop-session`)
  * for `replay.ts`. With `raw`, also the whole session at 48 kHz as PulseAudio carries it: what the
  * page plays (`<base>.app.wav`), what the speakers play (`<base>.room.wav`, her and the player)
  * and the microphone before the browser's canceller (`<base>.rawmic.wav`), for
- * `linear-echo-study.ts`. About 20 s a line or barge-in. The page is served from this tree by
+ * `linear-echo-study.ts`. With `model`, the plugin runs its own echo model (`echo.linearModel`), and
+ * the raw microphone and the game's output it reads go into `<base>.raw.pcm` and `<base>.out.pcm`
+ * beside each chunk. About 20 s a line or barge-in. The page is served from this tree by
  * Vite: an edit to `src/` while it records reloads the page and ends the session (record from a
  * worktree). The
  * recorder runs code in the page for each chunk: the canceller slips more under it than in the
  * bench (docs/rooms.md).
  */
 async function main(): Promise<void> {
-  const [roomName = 'living', lines = '10', barges = '16', base = '/tmp/loop-session', raw] = process.argv.slice(2);
+  const [roomName = 'living', lines = '10', barges = '16', base = '/tmp/loop-session', flags = ''] = process.argv.slice(2);
+  const raw = flags.split(',').includes('raw');
+  const model = flags.split(',').includes('model');
   const room = ROOMS[roomName as RoomName];
   if (!room) throw new Error(`no room called ${roomName} (${Object.keys(ROOMS).join(', ')})`);
   const why = loopUnavailable(room);
@@ -99,19 +112,23 @@ async function main(): Promise<void> {
   };
   const mic: Buffer[] = [];
   const ref: Buffer[] = [];
+  const rawMic: Buffer[] = [];
+  const out: Buffer[] = [];
   const chromium = await loop.launchChromium();
   let demo: LoopDemo | null = null;
   const drain = async (d: LoopDemo) => {
     const got = await d.evaluate(drainPage, null);
     mic.push(Buffer.from(got.mic, 'base64'));
     ref.push(Buffer.from(got.ref, 'base64'));
+    rawMic.push(Buffer.from(got.raw, 'base64'));
+    out.push(Buffer.from(got.out, 'base64'));
     meta.times.push(...got.times);
     meta.music.push(...got.music);
   };
   try {
-    demo = await openGuardOnLoop(chromium, baseUrl, { music: true });
+    demo = await openGuardOnLoop(chromium, baseUrl, { music: true, echoModel: model });
     await demo.evaluate(tapGuard, null);
-    const whole = raw === 'raw' ? await loop.recordRoomAndApp(demo.app, true, 200) : null;
+    const whole = raw ? await loop.recordRoomAndApp(demo.app, true, 200) : null;
     for (let i = 0; i < Number(lines); i++) {
       await guardSpeaks(demo, 1);
       await drain(demo);
@@ -128,10 +145,10 @@ async function main(): Promise<void> {
       console.log(`barge-in ${i + 1}: ${meta.results.at(-1)}`);
     }
     if (whole) {
-      const { rate, room: speakers, app, mic: rawMic } = await whole.stop();
+      const { rate, room: speakers, app, mic: roomMic } = await whole.stop();
       writeWav(`${base}.app.wav`, app, rate);
       writeWav(`${base}.room.wav`, speakers, rate);
-      if (rawMic) writeWav(`${base}.rawmic.wav`, rawMic, rate);
+      if (roomMic) writeWav(`${base}.rawmic.wav`, roomMic, rate);
     }
   } finally {
     // The room (PulseAudio, its chain, the load) is stopped whatever failed: left running, it
@@ -139,7 +156,7 @@ async function main(): Promise<void> {
     try {
       if (demo) {
         await drain(demo).catch(() => {});
-        await saveAndClose(demo, base, mic, ref, meta);
+        await saveAndClose(demo, base, { mic, ref, raw: rawMic, out }, meta);
       }
     } finally {
       await chromium.close().catch(() => {});
@@ -150,7 +167,12 @@ async function main(): Promise<void> {
 }
 
 /** Writes what was recorded, with what the page saw if it can still say (it may have reloaded). */
-async function saveAndClose(demo: LoopDemo, base: string, mic: Buffer[], ref: Buffer[], meta: SessionMeta): Promise<void> {
+async function saveAndClose(
+  demo: LoopDemo,
+  base: string,
+  parts: Record<'mic' | 'ref' | 'raw' | 'out', Buffer[]>,
+  meta: SessionMeta,
+): Promise<void> {
   const seen = await observed(demo).catch(() => undefined);
   meta.states = seen?.states ?? [];
   meta.probes = seen?.probes ?? [];
@@ -158,7 +180,8 @@ async function saveAndClose(demo: LoopDemo, base: string, mic: Buffer[], ref: Bu
     const all = Buffer.concat(parts);
     return new Int16Array(all.buffer, all.byteOffset, (all.byteLength >> 1) - ((all.byteLength >> 1) % CHUNK)).slice();
   };
-  writeSession(base, { mic: pcm(mic), ref: pcm(ref), meta });
+  const raw = pcm(parts.raw);
+  writeSession(base, { mic: pcm(parts.mic), ref: pcm(parts.ref), ...(raw.length > 0 ? { raw, out: pcm(parts.out) } : {}), meta });
   const falseAlarms = await demo
     .evaluate(() => (window as unknown as RecorderPage).oakvale.scene().npcVoice.echoStatus?.falseAlarms ?? 0, null)
     .catch(() => 'an unknown number of');

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** Samples per chunk the guard sees (20 ms at 16 kHz). */
 export const CHUNK = 320;
@@ -23,17 +23,21 @@ export interface SessionMeta {
 export interface Session {
   mic: Int16Array;
   ref: Int16Array;
+  /** With the plugin's own echo model on: the raw microphone and the game's output, chunk by chunk beside `mic`. */
+  raw?: Int16Array;
+  out?: Int16Array;
   meta: SessionMeta;
 }
 
-/** Reads `<base>.pcm`, `<base>.ref.pcm` and `<base>.json`. */
+/** Reads `<base>.pcm`, `<base>.ref.pcm` and `<base>.json` (and `<base>.raw.pcm`, `<base>.out.pcm` where recorded). */
 export function readSession(base: string): Session {
   const pcm = (path: string) => {
     const bytes = readFileSync(path);
     return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1).slice();
   };
   const meta = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as SessionMeta;
-  return { mic: pcm(`${base}.pcm`), ref: pcm(`${base}.ref.pcm`), meta };
+  const raw = existsSync(`${base}.raw.pcm`) ? { raw: pcm(`${base}.raw.pcm`), out: pcm(`${base}.out.pcm`) } : {};
+  return { mic: pcm(`${base}.pcm`), ref: pcm(`${base}.ref.pcm`), ...raw, meta };
 }
 
 /** Writes a session as {@link readSession} reads it. */
@@ -41,5 +45,9 @@ export function writeSession(base: string, session: Session): void {
   const bytes = (x: Int16Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
   writeFileSync(`${base}.pcm`, bytes(session.mic));
   writeFileSync(`${base}.ref.pcm`, bytes(session.ref));
+  if (session.raw && session.out) {
+    writeFileSync(`${base}.raw.pcm`, bytes(session.raw));
+    writeFileSync(`${base}.out.pcm`, bytes(session.out));
+  }
   writeFileSync(`${base}.json`, JSON.stringify(session.meta));
 }

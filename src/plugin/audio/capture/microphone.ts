@@ -44,6 +44,16 @@ export interface MicrophoneStartOptions {
    * @defaultValue false
    */
   reference?: boolean;
+  /**
+   * With `reference`, also capture the microphone before the browser's processing (a second track
+   * of the same device, echo cancellation, noise suppression and gain control off) and the game's
+   * whole output beside it ({@link MicrophoneClip.connectOutput}), in lockstep with the rest: what
+   * an echo model of our own learns from. Where the browser will not give the second track, or
+   * giving it turns the canceller off on the first, the clip goes on without it
+   * ({@link MicrophoneClip.hasRaw} is false).
+   * @defaultValue false
+   */
+  raw?: boolean;
 }
 
 /** A microphone as {@link Microphone.devices} lists it. */
@@ -110,13 +120,17 @@ export const Microphone = {
     } catch (cause) {
       throw microphoneError(cause);
     }
+    const rawStream = options.reference && options.raw ? await openRaw(mediaDevices, stream) : null;
     const lengthSamples = Math.round(lengthSec * frequency);
     const ring = RingBuffer.create(lengthSamples, { shared });
     const reference = options.reference ? RingBuffer.create(lengthSamples, { shared }) : null;
+    const raw = rawStream
+      ? { stream: rawStream, ring: RingBuffer.create(lengthSamples, { shared }), output: RingBuffer.create(lengthSamples, { shared }) }
+      : null;
     try {
-      return new MicrophoneClip(audioContext, stream, ring, reference, frequency, options.batchSamples ?? Math.round(frequency / 50));
+      return new MicrophoneClip(audioContext, stream, ring, reference, frequency, options.batchSamples ?? Math.round(frequency / 50), raw);
     } catch (cause) {
-      for (const track of stream.getTracks()) track.stop();
+      for (const track of [...stream.getTracks(), ...(rawStream?.getTracks() ?? [])]) track.stop();
       throw new NpcVoiceError('microphone-failed', `Could not start capturing: ${String(cause)}`, { cause });
     }
   },
@@ -150,6 +164,9 @@ export class MicrophoneClip extends TypedEmitter<MicrophoneClipEvents> {
 
   private readonly ring: RingBuffer;
   private readonly referenceRing: RingBuffer | null;
+  private readonly raw: RawCapture | null;
+  private readonly rawSource: MediaStreamAudioSourceNode | null = null;
+  private scratch: Float32Array | null = null;
   private readonly source: MediaStreamAudioSourceNode;
   private readonly node: AudioWorkletNode;
   private readonly track: MediaStreamTrack;
@@ -164,11 +181,13 @@ export class MicrophoneClip extends TypedEmitter<MicrophoneClipEvents> {
     reference: RingBuffer | null,
     frequency: number,
     batchSamples: number,
+    raw: RawCapture | null = null,
   ) {
     super();
     this.stream = stream;
     this.ring = ring;
     this.referenceRing = reference;
+    this.raw = reference ? raw : null;
     this.frequency = frequency;
     this.lengthSamples = ring.capacity;
     this.transport = ring.shared ? 'shared' : 'message';
@@ -176,7 +195,8 @@ export class MicrophoneClip extends TypedEmitter<MicrophoneClipEvents> {
     if (!track) throw new NpcVoiceError('no-microphone', 'The microphone stream has no audio track.');
     this.track = track;
     this.settings = track.getSettings();
-    const rings = reference ? [ring, reference] : [ring];
+    // Inputs, in this order: the microphone, the NPC's voice, the raw microphone, the game's output.
+    const rings = reference ? (this.raw ? [ring, reference, this.raw.ring, this.raw.output] : [ring, reference]) : [ring];
     const processorOptions: CaptureProcessorOptions = {
       outRate: frequency,
       streams: rings.length,
@@ -198,6 +218,10 @@ export class MicrophoneClip extends TypedEmitter<MicrophoneClipEvents> {
       };
     }
     this.source.connect(this.node);
+    if (this.raw) {
+      this.rawSource = context.createMediaStreamSource(this.raw.stream);
+      this.rawSource.connect(this.node, 0, 2);
+    }
     track.addEventListener('ended', this.onTrackEnded);
   }
 
@@ -237,6 +261,8 @@ export class MicrophoneClip extends TypedEmitter<MicrophoneClipEvents> {
   /** Drops everything unread (e.g. when the game un-pauses and stale audio is not wanted). */
   skipUnread(): number {
     this.referenceRing?.skip();
+    this.raw?.ring.skip();
+    this.raw?.output.skip();
     return this.ring.skip();
   }
 
@@ -259,15 +285,35 @@ export class MicrophoneClip extends TypedEmitter<MicrophoneClipEvents> {
     }
   }
 
+  /** True when the clip records the microphone before the browser's processing and the game's output ({@link MicrophoneStartOptions.raw}). */
+  get hasRaw(): boolean {
+    return this.raw !== null;
+  }
+
+  /** Feeds `node` (the game's whole output, music included) into the output recorded beside the raw microphone. */
+  connectOutput(node: AudioNode): void {
+    if (this.raw && this.recording) node.connect(this.node, 0, 3);
+  }
+
   /**
    * Reads the next `mic.length` samples of the microphone and of the echo reference, captured over
-   * the same frames. Returns false (reading nothing) until both have that much.
+   * the same frames — and, with {@link hasRaw}, of the raw microphone and the game's output into
+   * `raw` and `output` (skipped when those are not given). Returns false (reading nothing) until
+   * all have that much.
    */
-  readPair(mic: Float32Array, reference: Float32Array): boolean {
+  readPair(mic: Float32Array, reference: Float32Array, raw?: Float32Array, output?: Float32Array): boolean {
+    const n = mic.length;
     const ref = this.referenceRing;
-    if (!ref || this.ring.available() < mic.length || ref.available() < mic.length) return false;
+    const extra = this.raw;
+    if (!ref || this.ring.available() < n || ref.available() < n) return false;
+    if (extra && (extra.ring.available() < n || extra.output.available() < n)) return false;
     this.ring.read(mic);
-    ref.read(reference, 0, mic.length);
+    ref.read(reference, 0, n);
+    if (extra) {
+      if (!raw || !output) this.scratch ??= new Float32Array(n);
+      extra.ring.read(raw ?? (this.scratch as Float32Array), 0, n);
+      extra.output.read(output ?? (this.scratch as Float32Array), 0, n);
+    }
     return true;
   }
 
@@ -296,13 +342,51 @@ export class MicrophoneClip extends TypedEmitter<MicrophoneClipEvents> {
     if (!this.recording) return;
     this.recording = false;
     this.track.removeEventListener('ended', this.onTrackEnded);
-    for (const t of this.stream.getTracks()) t.stop();
+    for (const t of [...this.stream.getTracks(), ...(this.raw?.stream.getTracks() ?? [])]) t.stop();
     this.source.disconnect();
+    this.rawSource?.disconnect();
     this.node.port.postMessage({ type: 'stop' } satisfies MainToCapture);
     this.node.port.onmessage = null;
     this.node.port.close();
     this.emit('ended', { reason });
   }
+}
+
+/** The microphone before the browser's processing, and the game's output beside it. */
+interface RawCapture {
+  readonly stream: MediaStream;
+  readonly ring: RingBuffer;
+  readonly output: RingBuffer;
+}
+
+/**
+ * A second track of the microphone `main` came from, with the browser's processing off; null
+ * where the browser refuses it, or where giving it changed the first track's echo cancellation.
+ */
+async function openRaw(mediaDevices: MediaDevices, main: MediaStream): Promise<MediaStream | null> {
+  const track = main.getAudioTracks()[0];
+  if (!track) return null;
+  const { deviceId, echoCancellation } = track.getSettings();
+  let raw: MediaStream;
+  try {
+    raw = await mediaDevices.getUserMedia({
+      audio: {
+        echoCancellation: false,
+        noiseSuppression: false,
+        autoGainControl: false,
+        channelCount: { ideal: 1 },
+        ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+      },
+    });
+  } catch {
+    return null;
+  }
+  const rawTrack = raw.getAudioTracks()[0];
+  const kept =
+    rawTrack !== undefined && rawTrack.getSettings().echoCancellation !== true && track.getSettings().echoCancellation === echoCancellation;
+  if (kept) return raw;
+  for (const t of raw.getTracks()) t.stop();
+  return null;
 }
 
 function resolveTransport(transport: AudioTransport): boolean {

@@ -24,9 +24,14 @@ export interface BlockEchoFilterOptions {
  * reference's power over the modelled span). Given what the speakers played and what the microphone heard, block by
  * block, it returns the microphone with the modelled echo taken out.
  *
+ * Allocation-free after construction.
+ *
  * @example
+ * ```ts
  * const filter = new BlockEchoFilter({ block: 256, partitions: 16 });
- * const residual = filter.process(played, heard, true); // both 256 samples
+ * const residual = new Float32Array(256);
+ * filter.process(played, heard, true, residual); // each 256 samples
+ * ```
  */
 export class BlockEchoFilter {
   readonly block: number;
@@ -41,6 +46,7 @@ export class BlockEchoFilter {
   private readonly scratch: number[];
   private readonly scratch2: number[];
   private readonly frame: number[];
+  private readonly gradient: number[];
   private newest = 0;
   private heardEnergy = 0;
   private residualEnergy = 0;
@@ -61,17 +67,20 @@ export class BlockEchoFilter {
     this.scratch = this.fft.createComplexArray();
     this.scratch2 = this.fft.createComplexArray();
     this.frame = new Array<number>(size).fill(0);
+    this.gradient = this.fft.createComplexArray();
   }
 
   /**
-   * Takes one block of the reference (`played`) and of the microphone (`heard`), and returns the
-   * microphone less the echo the model predicts. With `adapt` false (someone else is talking) the
-   * model is used but not changed.
+   * Takes one block of the reference (`played`) and of the microphone (`heard`), and writes into
+   * `residual` (returned) the microphone less the echo the model predicts. With `adapt` false
+   * (someone else is talking) the model is used but not changed.
+   *
+   * @throws RangeError when a block is not {@link block} samples long.
    */
-  process(played: Float32Array, heard: Float32Array, adapt: boolean): Float32Array {
+  process(played: Float32Array, heard: Float32Array, adapt: boolean, residual = new Float32Array(this.block)): Float32Array {
     const n = this.block;
     const size = 2 * n;
-    if (played.length !== n || heard.length !== n) throw new RangeError(`blocks must be ${n} samples`);
+    if (played.length !== n || heard.length !== n || residual.length !== n) throw new RangeError(`blocks must be ${n} samples`);
     this.input.copyWithin(0, n);
     this.input.set(played, n);
     this.newest = (this.newest + this.partitions - 1) % this.partitions;
@@ -92,7 +101,6 @@ export class BlockEchoFilter {
       multiplyAdd(echo, this.weights[p] as number[], this.spectra[(this.newest + p) % this.partitions] as number[], false);
     }
     this.fft.inverseTransform(this.scratch2, echo);
-    const residual = new Float32Array(n);
     let heardEnergy = 0;
     let residualEnergy = 0;
     for (let i = 0; i < n; i++) {
@@ -109,7 +117,8 @@ export class BlockEchoFilter {
       this.residualEnergy = this.heardEnergy;
       for (const w of this.weights) w.fill(0);
       this.resets++;
-      return Float32Array.from(heard);
+      residual.set(heard);
+      return residual;
     }
     if (!adapt) return residual;
     // The error's spectrum, normalised per bin, then each partition's constrained update.
@@ -123,7 +132,7 @@ export class BlockEchoFilter {
       error[2 * k] = (error[2 * k] as number) * norm;
       error[2 * k + 1] = (error[2 * k + 1] as number) * norm;
     }
-    const gradient = new Array<number>(2 * size);
+    const gradient = this.gradient;
     for (let p = 0; p < this.partitions; p++) {
       gradient.fill(0);
       multiplyAdd(gradient, error, this.spectra[(this.newest + p) % this.partitions] as number[], true);
@@ -136,6 +145,13 @@ export class BlockEchoFilter {
       for (let i = 0; i < 2 * size; i++) w[i] = (w[i] as number) + (gradient[i] as number);
     }
     return residual;
+  }
+
+  /** Forgets the model (the echo path changed). */
+  reset(): void {
+    for (const w of this.weights) w.fill(0);
+    this.heardEnergy = 0;
+    this.residualEnergy = 0;
   }
 
   /** The modelled echo path, as an impulse response (samples). */
