@@ -1,9 +1,9 @@
 import { percentileOf } from '../../bench/metric.ts';
-import { BlockEchoFilter } from '../../src/plugin/audio/echo/block-echo-filter.ts';
-import { LinearEcho } from '../../src/plugin/audio/echo/linear-echo.ts';
 import { playerInRoom, to16k } from '../../tests/support/room-recording.ts';
 import { readWav } from '../../tests/support/wav.ts';
 import { findArrivals } from './arrivals.ts';
+import { BlockEchoFilter } from './block-echo-filter.ts';
+import { EchoModel } from './echo-model.ts';
 import { cancel, chunkLevels, LEAD, readRawSession, shifted } from './linear-echo.ts';
 import { CHUNK, readSession } from './session-file.ts';
 
@@ -131,9 +131,9 @@ function main(): void {
   );
 }
 
-/** {@link LinearEcho} run over the session chunk by chunk: the residual's level per chunk (dBFS), and the lag it predicted each second. */
+/** {@link EchoModel} run over the session chunk by chunk: the residual's level per chunk (dBFS), and the lag it predicted each second. */
 function causalLevels(app: Float32Array, mic: Float32Array, adapt: (sample: number) => boolean) {
-  const echo = new LinearEcho();
+  const echo = new EchoModel();
   const levels = new Float64Array(Math.floor(mic.length / CHUNK));
   const predicted: number[] = [];
   for (let c = 0; c < levels.length; c++) {

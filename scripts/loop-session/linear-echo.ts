@@ -1,8 +1,8 @@
-import { BlockEchoFilter } from '../../src/plugin/audio/echo/block-echo-filter.ts';
 import { CrossCorrelation } from '../../src/plugin/audio/echo/cross-correlation.ts';
 import { to16k } from '../../tests/support/room-recording.ts';
 import { rms } from '../../tests/support/signal.ts';
 import { readWav } from '../../tests/support/wav.ts';
+import { BlockEchoFilter } from './block-echo-filter.ts';
 import { CHUNK } from './session-file.ts';
 
 const RATE = 16000;
@@ -95,7 +95,7 @@ export function readRawSession(base: string): RawSession & { app: Float32Array; 
  * read by correlation where a loud second correlates; a median of three drops a misreading; then,
  * through each stretch without a jump, a straight line (the clock's drift).
  */
-function micLags(app: Float32Array, mic: Float32Array): number[] {
+export function micLags(app: Float32Array, mic: Float32Array): number[] {
   const found: number[] = [];
   let last = lagAt(app, mic, loudestSecond(app), 2 * RATE).lag;
   for (let at = 0; at + RATE <= app.length; at += RATE) {

@@ -12,15 +12,19 @@ interface RecorderPage {
     game: { sound: { context: AudioContext; destination: AudioNode } };
     scene(): { npcVoice: { active: { uplink: { guard: GuardLike } | null } | null; echoStatus: { falseAlarms: number } | null } };
   };
-  loopSession: { mic: Int16Array[]; ref: Int16Array[]; raw: Int16Array[]; out: Int16Array[]; times: number[]; music: number[] };
+  loopSession: {
+    mic: Int16Array[];
+    ref: Int16Array[];
+    raw: Int16Array[];
+    out: Int16Array[];
+    beside: Int16Array[];
+    besideTimes: number[];
+    times: number[];
+    music: number[];
+  };
 }
 interface GuardLike {
-  process(
-    mic: { samples: Float32Array },
-    ref: Float32Array,
-    send: (chunk: unknown) => void,
-    raw?: { mic: Float32Array; output: Float32Array } | null,
-  ): void;
+  process(mic: { samples: Float32Array }, ref: Float32Array, send: (chunk: unknown) => void): void;
 }
 
 /**
@@ -43,24 +47,55 @@ function tapGuard(): void {
     return sum / block.length;
   };
   const pcm = (x: Float32Array) => Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32767))));
-  w.loopSession = { mic: [], ref: [], raw: [], out: [], times: [], music: [] };
+  w.loopSession = { mic: [], ref: [], raw: [], out: [], beside: [], besideTimes: [], times: [], music: [] };
   const process = guard.process.bind(guard);
-  guard.process = (mic, ref, send, raw) => {
+  guard.process = (mic, ref, send) => {
     const s = w.loopSession;
     s.mic.push(pcm(mic.samples));
     s.ref.push(pcm(ref));
-    if (raw) {
-      s.raw.push(pcm(raw.mic));
-      s.out.push(pcm(raw.output));
-    }
     s.times.push(Date.now());
     s.music.push(level());
-    process(mic, ref, send, raw);
+    process(mic, ref, send);
   };
 }
 
+/**
+ * In the page, beside the plugin: a clip of its own with the microphone before the browser's
+ * processing and the game's whole output (Phaser's master, music included), polled every 20 ms, into
+ * `window.loopSession` (`raw`, `out`, and `beside`: the clip's own cancelled track, on the same timeline).
+ */
+async function tapRawMicrophone(): Promise<void> {
+  const w = window as unknown as RecorderPage;
+  const path = '/src/plugin/audio/capture/microphone.ts';
+  const { Microphone } = (await import(/* @vite-ignore */ path)) as typeof import('../../src/plugin/audio/capture/microphone.ts');
+  const sound = w.oakvale.game.sound as unknown as { context: AudioContext; masterMuteNode: AudioNode };
+  const clip = await Microphone.start({ audioContext: sound.context, reference: true, raw: true });
+  if (!clip.hasRaw) throw new Error('the browser gave no second, raw track of the microphone');
+  clip.connectOutput(sound.masterMuteNode);
+  const parts = { mic: new Float32Array(320), ref: new Float32Array(320), raw: new Float32Array(320), out: new Float32Array(320) };
+  const pcm = (x: Float32Array) => Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32767))));
+  setInterval(() => {
+    const s = w.loopSession;
+    while (clip.readPair(parts.mic, parts.ref, parts.raw, parts.out)) {
+      s.beside.push(pcm(parts.mic));
+      s.besideTimes.push(Date.now());
+      s.raw.push(pcm(parts.raw));
+      s.out.push(pcm(parts.out));
+    }
+  }, 20);
+}
+
 /** Takes what the page gathered so far (base64 of 16-bit PCM, to cross the protocol in one string). */
-function drainPage(): { mic: string; ref: string; raw: string; out: string; times: number[]; music: number[] } {
+function drainPage(): {
+  mic: string;
+  ref: string;
+  raw: string;
+  out: string;
+  beside: string;
+  besideTimes: number[];
+  times: number[];
+  music: number[];
+} {
   const s = (window as unknown as RecorderPage).loopSession;
   const base64 = (chunks: Int16Array[]) => {
     const all = new Int16Array(chunks.length * 320);
@@ -70,8 +105,17 @@ function drainPage(): { mic: string; ref: string; raw: string; out: string; time
     for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
     return btoa(text);
   };
-  const out = { mic: base64(s.mic), ref: base64(s.ref), raw: base64(s.raw), out: base64(s.out), times: s.times, music: s.music };
-  (window as unknown as RecorderPage).loopSession = { mic: [], ref: [], raw: [], out: [], times: [], music: [] };
+  const out = {
+    mic: base64(s.mic),
+    ref: base64(s.ref),
+    raw: base64(s.raw),
+    out: base64(s.out),
+    beside: base64(s.beside),
+    besideTimes: s.besideTimes,
+    times: s.times,
+    music: s.music,
+  };
+  Object.assign(s, { mic: [], ref: [], raw: [], out: [], beside: [], besideTimes: [], times: [], music: [] });
   return out;
 }
 
@@ -82,9 +126,11 @@ function drainPage(): { mic: string; ref: string; raw: string; out: string; time
  * for `replay.ts`. With `raw`, also the whole session at 48 kHz as PulseAudio carries it: what the
  * page plays (`<base>.app.wav`), what the speakers play (`<base>.room.wav`, her and the player)
  * and the microphone before the browser's canceller (`<base>.rawmic.wav`), for
- * `linear-echo-study.ts`. With `model`, the plugin runs its own echo model (`echo.linearModel`), and
- * the raw microphone and the game's output it reads go into `<base>.raw.pcm` and `<base>.out.pcm`
- * beside each chunk. About 20 s a line or barge-in. The page is served from this tree by
+ * `linear-echo-study.ts`. With `model`, a clip of the page's own, beside the plugin's, records the
+ * microphone before the browser's processing, the game's whole output and a cancelled track on
+ * their common timeline into `<base>.raw.pcm`, `<base>.out.pcm` and `<base>.beside.pcm`, for
+ * `model-study.ts` (a second cancelled track of the same microphone runs meanwhile). About 20 s a
+ * line or barge-in. The page is served from this tree by
  * Vite: an edit to `src/` while it records reloads the page and ends the session (record from a
  * worktree). The
  * recorder runs code in the page for each chunk: the canceller slips more under it than in the
@@ -104,7 +150,7 @@ async function main(): Promise<void> {
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const wav = await writePlayerWav();
   const loop = await AcousticLoop.start(room);
-  const meta: SessionMeta = { times: [], music: [], plays: [], probes: [], states: [], results: [] };
+  const meta: SessionMeta = { times: [], music: [], plays: [], probes: [], states: [], results: [], ...(model ? { besideTimes: [] } : {}) };
   const play = loop.play.bind(loop);
   loop.play = (path: string) => {
     meta.plays.push(Date.now());
@@ -114,6 +160,7 @@ async function main(): Promise<void> {
   const ref: Buffer[] = [];
   const rawMic: Buffer[] = [];
   const out: Buffer[] = [];
+  const beside: Buffer[] = [];
   const chromium = await loop.launchChromium();
   let demo: LoopDemo | null = null;
   const drain = async (d: LoopDemo) => {
@@ -122,12 +169,15 @@ async function main(): Promise<void> {
     ref.push(Buffer.from(got.ref, 'base64'));
     rawMic.push(Buffer.from(got.raw, 'base64'));
     out.push(Buffer.from(got.out, 'base64'));
+    beside.push(Buffer.from(got.beside, 'base64'));
+    meta.besideTimes?.push(...got.besideTimes);
     meta.times.push(...got.times);
     meta.music.push(...got.music);
   };
   try {
-    demo = await openGuardOnLoop(chromium, baseUrl, { music: true, echoModel: model });
+    demo = await openGuardOnLoop(chromium, baseUrl, { music: true });
     await demo.evaluate(tapGuard, null);
+    if (model) await demo.evaluate(tapRawMicrophone, null);
     const whole = raw ? await loop.recordRoomAndApp(demo.app, true, 200) : null;
     for (let i = 0; i < Number(lines); i++) {
       await guardSpeaks(demo, 1);
@@ -156,7 +206,7 @@ async function main(): Promise<void> {
     try {
       if (demo) {
         await drain(demo).catch(() => {});
-        await saveAndClose(demo, base, { mic, ref, raw: rawMic, out }, meta);
+        await saveAndClose(demo, base, { mic, ref, raw: rawMic, out, beside }, meta);
       }
     } finally {
       await chromium.close().catch(() => {});
@@ -170,7 +220,7 @@ async function main(): Promise<void> {
 async function saveAndClose(
   demo: LoopDemo,
   base: string,
-  parts: Record<'mic' | 'ref' | 'raw' | 'out', Buffer[]>,
+  parts: Record<'mic' | 'ref' | 'raw' | 'out' | 'beside', Buffer[]>,
   meta: SessionMeta,
 ): Promise<void> {
   const seen = await observed(demo).catch(() => undefined);
@@ -181,7 +231,8 @@ async function saveAndClose(
     return new Int16Array(all.buffer, all.byteOffset, (all.byteLength >> 1) - ((all.byteLength >> 1) % CHUNK)).slice();
   };
   const raw = pcm(parts.raw);
-  writeSession(base, { mic: pcm(parts.mic), ref: pcm(parts.ref), ...(raw.length > 0 ? { raw, out: pcm(parts.out) } : {}), meta });
+  const model = raw.length > 0 ? { model: { raw, out: pcm(parts.out), beside: pcm(parts.beside) } } : {};
+  writeSession(base, { mic: pcm(parts.mic), ref: pcm(parts.ref), ...model, meta });
   const falseAlarms = await demo
     .evaluate(() => (window as unknown as RecorderPage).oakvale.scene().npcVoice.echoStatus?.falseAlarms ?? 0, null)
     .catch(() => 'an unknown number of');

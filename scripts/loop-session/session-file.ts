@@ -17,27 +17,33 @@ export interface SessionMeta {
   states: { t: number; state: string }[];
   /** Each barge-in as the scenario measured it, ms, or why it failed. */
   results: (number | string)[];
+  /** With `record.ts … model`: page time at which the page's own clip read each of its chunks. */
+  besideTimes?: number[];
 }
 
 /** A recorded session: the microphone and her voice as played, chunk by chunk (16-bit, 16 kHz), and what happened. */
 export interface Session {
   mic: Int16Array;
   ref: Int16Array;
-  /** With the plugin's own echo model on: the raw microphone and the game's output, chunk by chunk beside `mic`. */
-  raw?: Int16Array;
-  out?: Int16Array;
+  /**
+   * Recorded with `record.ts … model`, by a clip of the page's own on a timeline of its own: the
+   * microphone before the browser's processing, the game's whole output, and a cancelled track.
+   */
+  model?: { raw: Int16Array; out: Int16Array; beside: Int16Array };
   meta: SessionMeta;
 }
 
-/** Reads `<base>.pcm`, `<base>.ref.pcm` and `<base>.json` (and `<base>.raw.pcm`, `<base>.out.pcm` where recorded). */
+/** Reads `<base>.pcm`, `<base>.ref.pcm` and `<base>.json` (and `<base>.raw.pcm`, `.out.pcm`, `.beside.pcm` where recorded). */
 export function readSession(base: string): Session {
   const pcm = (path: string) => {
     const bytes = readFileSync(path);
     return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1).slice();
   };
   const meta = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as SessionMeta;
-  const raw = existsSync(`${base}.raw.pcm`) ? { raw: pcm(`${base}.raw.pcm`), out: pcm(`${base}.out.pcm`) } : {};
-  return { mic: pcm(`${base}.pcm`), ref: pcm(`${base}.ref.pcm`), ...raw, meta };
+  const model = existsSync(`${base}.raw.pcm`)
+    ? { model: { raw: pcm(`${base}.raw.pcm`), out: pcm(`${base}.out.pcm`), beside: pcm(`${base}.beside.pcm`) } }
+    : {};
+  return { mic: pcm(`${base}.pcm`), ref: pcm(`${base}.ref.pcm`), ...model, meta };
 }
 
 /** Writes a session as {@link readSession} reads it. */
@@ -45,9 +51,10 @@ export function writeSession(base: string, session: Session): void {
   const bytes = (x: Int16Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
   writeFileSync(`${base}.pcm`, bytes(session.mic));
   writeFileSync(`${base}.ref.pcm`, bytes(session.ref));
-  if (session.raw && session.out) {
-    writeFileSync(`${base}.raw.pcm`, bytes(session.raw));
-    writeFileSync(`${base}.out.pcm`, bytes(session.out));
+  if (session.model) {
+    writeFileSync(`${base}.raw.pcm`, bytes(session.model.raw));
+    writeFileSync(`${base}.out.pcm`, bytes(session.model.out));
+    writeFileSync(`${base}.beside.pcm`, bytes(session.model.beside));
   }
   writeFileSync(`${base}.json`, JSON.stringify(session.meta));
 }

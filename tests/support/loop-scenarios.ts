@@ -59,13 +59,10 @@ export interface GuardOptions {
    * thing coming back into the microphone is the voices. @defaultValue false
    */
   music?: boolean;
-  /** The plugin runs our own echo model on the raw microphone beside the guard. @defaultValue false */
-  echoModel?: boolean;
 }
 
 /** Settings the demo reads at start. */
-const settings = (options: GuardOptions) =>
-  JSON.stringify({ ...(options.music ? {} : { musicVolume: 0 }), echo: 'auto', echoModel: options.echoModel === true });
+const settings = (options: GuardOptions) => JSON.stringify(options.music ? { echo: 'auto' } : { musicVolume: 0, echo: 'auto' });
 
 /** The demo in headed Chromium on the loop, next to the guard, conversation open (greeting done). */
 export async function openGuardOnLoop(browser: Browser, baseUrl: string, options: GuardOptions = {}): Promise<LoopDemo> {

@@ -12,8 +12,6 @@ export interface DemoSettings {
   musicVolume: number;
   backend: LiveBackend;
   echo: EchoMode;
-  /** Our own echo model beside the browser's canceller (experimental: measured, not yet deciding). */
-  echoModel: boolean;
 }
 
 const KEY = 'oakvale-settings';
@@ -25,7 +23,6 @@ const DEFAULTS: DemoSettings = {
   musicVolume: 0.5,
   backend: 'emulator',
   echo: 'auto',
-  echoModel: false,
 };
 
 export function loadSettings(backends: LiveBackend[]): DemoSettings {
@@ -95,7 +92,6 @@ export class SettingsPanel {
       el('option', { value: 'half-duplex', selected: s.echo === 'half-duplex' }, 'Mute my mic while they speak'),
       el('option', { value: 'off', selected: s.echo === 'off' }, 'Off (headphones)'),
     );
-    const echoModel = el('input', { id: 'set-echo-model', type: 'checkbox', checked: s.echoModel });
     const backend = el(
       'select',
       { id: 'set-backend' },
@@ -118,7 +114,6 @@ export class SettingsPanel {
       row('Voice volume', voice),
       row('Music volume', music),
       row('Speaker echo', echo),
-      row('Our own echo model (experimental)', echoModel),
       row('Characters run on', backend),
       appCheckLine,
       el(
@@ -137,7 +132,6 @@ export class SettingsPanel {
         musicVolume: Number(music.value),
         backend: backend.value as LiveBackend,
         echo: echo.value as EchoMode,
-        echoModel: echoModel.checked,
       };
       save(this.settings);
       this.onChange(this.settings);

@@ -126,7 +126,7 @@ export class VillageScene extends Phaser.Scene {
       npcVolume: settings.voiceVolume,
       talkRadius: 40,
       microphone: settings.micDeviceId ? { deviceId: settings.micDeviceId } : {},
-      echo: settings.echoModel ? { mode: settings.echo, linearModel: true } : settings.echo,
+      echo: settings.echo,
     });
     for (const def of villagers(world)) {
       const spot = layout.npcs[def.id as keyof typeof layout.npcs];

@@ -288,7 +288,7 @@ export class ActiveConversation {
     if (!audio || settings.microphone === false) return;
     let mic: MicPart;
     try {
-      mic = await audio.openMicrophone(settings.microphone, settings.echo.mode !== 'off', settings.echo.linearModel === true);
+      mic = await audio.openMicrophone(settings.microphone, settings.echo.mode !== 'off');
     } catch (error) {
       // No microphone is not the end of the conversation: typing still works.
       events.report(npc, error);
@@ -312,14 +312,13 @@ export class ActiveConversation {
     const { settings, npc, events } = this.options;
     if (!mic.hasReference || !this.bus) return { guard: null, floor: null };
     mic.connectReference(this.bus.output);
-    if (mic.hasRaw && this.options.audio) mic.connectOutput(this.options.audio.gameOutput());
     const cancellerOn = mic.settings.echoCancellation ?? null;
     // A voice that can pause lets the guard ask it to, before the guard believes sound is the player.
     const floor = settings.bargeIn ? this.floor : null;
     const guard: EchoGuard = new EchoGuard(
       cancellerOn,
       (estimate, state) => events.fire('echo', { npc, state, holding: guard.holding, echoCancellation: cancellerOn, ...estimate }),
-      { ...(floor ? { probeMs: 360 } : {}), ...settings.echo, linearModel: mic.hasRaw && settings.echo.linearModel === true },
+      { ...(floor ? { probeMs: 360 } : {}), ...settings.echo },
     );
     return { guard, floor };
   }

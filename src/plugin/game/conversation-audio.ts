@@ -17,10 +17,7 @@ export type BusPart = Pick<VoiceBus, 'output' | 'setOffset' | 'destroy'>;
 /** The microphone as a conversation uses it (a {@link MicrophoneClip}). */
 export type MicPart = PairedSource &
   SampleSource &
-  Pick<
-    MicrophoneClip,
-    'hasReference' | 'hasRaw' | 'settings' | 'isRecording' | 'connectReference' | 'connectOutput' | 'skipUnread' | 'destroy'
-  > & {
+  Pick<MicrophoneClip, 'hasReference' | 'settings' | 'isRecording' | 'connectReference' | 'skipUnread' | 'destroy'> & {
     on(event: 'ended', handler: (e: { readonly reason: 'stopped' | 'track-ended' }) => void): Subscription;
   };
 
@@ -28,13 +25,8 @@ export type MicPart = PairedSource &
 export interface ConversationAudio {
   /** The NPC's voice, routed into the game's mix. */
   createVoice(): Promise<{ voice: VoicePart; bus: BusPart }>;
-  /**
-   * Opens the microphone; with `reference`, what the NPC plays is recorded beside it (for the echo
-   * guard), and with `raw` too, the microphone before the browser's processing (for our own echo model).
-   */
-  openMicrophone(choice: MicrophoneChoice, reference: boolean, raw?: boolean): Promise<MicPart>;
-  /** The game's whole output, what the speakers play (our own echo model's reference). */
-  gameOutput(): AudioNode;
+  /** Opens the microphone; with `reference`, what the NPC plays is recorded beside it (for the echo guard). */
+  openMicrophone(choice: MicrophoneChoice, reference: boolean): Promise<MicPart>;
 }
 
 /** The game's Web Audio: voices through the mixer (so master volume and mute apply), the real microphone. */
@@ -47,17 +39,13 @@ export function webAudio(context: AudioContext, mixer: () => GameMixer, settings
       voice.connect(bus.input);
       return { voice, bus };
     },
-    openMicrophone(choice, reference, raw = false) {
+    openMicrophone(choice, reference) {
       return Microphone.start({
         audioContext: context,
         reference,
-        raw,
         ...(choice.deviceId ? { deviceId: choice.deviceId } : {}),
         ...(choice.constraints ? { constraints: choice.constraints } : {}),
       });
-    },
-    gameOutput() {
-      return mixer().output;
     },
   };
 }

@@ -56,12 +56,4 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
    * For a guard whose voice can be paused. @defaultValue 0
    */
   probeMs?: number;
-  /**
-   * Run our own echo model on the microphone before the browser's processing (a second track of it,
-   * where the browser gives one), with the game's whole output as the reference: a linear model of
-   * the room, lined up through the output's drifting delay (`LinearEcho`). Experimental: it is
-   * measured beside the guard, and does not yet change what the guard decides (docs/rooms.md).
-   * @defaultValue false
-   */
-  linearModel?: boolean;
 }

@@ -3,7 +3,6 @@ import { BandGate } from './band-gate.js';
 import { type EchoEstimate, EchoEstimator, type EchoMode } from './echo-estimator.js';
 import type { EchoGuardOptions } from './echo-guard-options.js';
 import { type ChunkClass, GuardLine, PLAYER, QUIET, SOUND, STRONG } from './guard-line.js';
-import { LinearEcho } from './linear-echo.js';
 import { meanSquareOf, SoundGate } from './sound-gate.js';
 
 export { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
@@ -104,8 +103,6 @@ export class EchoGuard {
   falseAlarms = 0;
   /** The player holds the push-to-talk key: everything goes, the guard only watches. */
   talkKeyHeld = false;
-  /** Our own echo model on the raw microphone ({@link EchoGuardOptions.linearModel}), or null. */
-  readonly linear: LinearEcho | null;
 
   constructor(
     /** Whether the browser says its echo canceller is on for this track (null: unknown). */
@@ -134,7 +131,6 @@ export class EchoGuard {
     // A canceller squeezes a player talking over the NPC far down; with a probe, faint sound may ask the NPC to pause.
     this.floorMeanSquare = this.probeChunks > 0 ? Math.min(this.soundMeanSquare, 10 ** (PROBE_FLOOR_DB / 10)) : this.soundMeanSquare;
     this.line = new GuardLine(slots, CHUNK);
-    this.linear = options.linearModel ? new LinearEcho() : null;
   }
 
   get state(): EchoState {
@@ -184,18 +180,10 @@ export class EchoGuard {
   /**
    * Feeds one measured 20 ms chunk with what the NPC played at that moment; calls `send` for each
    * microphone chunk that may go to the service now (possibly older ones from the delay line, each
-   * with its own level). The chunk passed to `send` is reused. With {@link linear}, `raw` holds the
-   * same 20 ms of the raw microphone and of the game's output.
+   * with its own level). The chunk passed to `send` is reused.
    */
-  process(
-    mic: MicChunk,
-    ref: Float32Array,
-    send: (chunk: MicChunk) => void,
-    raw?: { mic: Float32Array; output: Float32Array } | null,
-  ): void {
+  process(mic: MicChunk, ref: Float32Array, send: (chunk: MicChunk) => void): void {
     const pushToTalkHeld = this.talkKeyHeld;
-    // The model learns while nobody but the game may be talking.
-    if (raw && this.linear) this.linear.push(raw.mic, raw.output, !pushToTalkHeld && !this.playerHasFloor);
     const pausedMs = this.estimator.msSinceActive;
     this.estimator.push(mic.samples, ref);
     this.gate.push(mic.meanSquare, meanSquareOf(ref));

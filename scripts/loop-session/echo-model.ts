@@ -1,5 +1,5 @@
-import { BlockEchoFilter } from './block-echo-filter.js';
-import { EchoDelay } from './echo-delay.js';
+import { BlockEchoFilter } from './block-echo-filter.ts';
+import { EchoDelay } from './echo-delay.ts';
 
 const CHUNK = 320;
 const BLOCK = 256;
@@ -21,13 +21,13 @@ const PLAYING = 1e-5;
  *
  * @example
  * ```ts
- * const echo = new LinearEcho();
+ * const echo = new EchoModel();
  * // each 20 ms chunk, with the player not believed to be talking:
  * echo.push(raw, output, true);
  * const cleaner = echo.residualMeanSquare < echo.rawMeanSquare;
  * ```
  */
-export class LinearEcho {
+export class EchoModel {
   readonly delay = new EchoDelay();
   private readonly filter = new BlockEchoFilter({ block: BLOCK, partitions: 16 });
   private readonly played = new Float32Array(CHUNK);

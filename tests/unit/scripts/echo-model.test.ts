@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LinearEcho } from '../../../../src/plugin/audio/echo/linear-echo.ts';
-import { speechLike, whiteNoise } from '../../../support/signal.ts';
+import { EchoModel } from '../../../scripts/loop-session/echo-model.ts';
+import { speechLike, whiteNoise } from '../../support/signal.ts';
 
 const RATE = 16000;
 const CHUNK = 320;
@@ -17,7 +17,7 @@ function room(output: Float32Array): Float32Array {
   return out;
 }
 
-describe('LinearEcho', () => {
+describe('EchoModel', () => {
   it('learns the room from the game’s output and takes its echo out by more than 15 dB, and leaves a player talking over it', () => {
     const output = speechLike(16, 3, 0.3);
     const echo = room(output);
@@ -25,7 +25,7 @@ describe('LinearEcho', () => {
     const player = new Float32Array(output.length);
     player.set(speechLike(2, 13, 0.05), 13 * RATE);
     const raw = echo.map((v, i) => v + (player[i] as number) + 0.001 * (noise[i] as number));
-    const model = new LinearEcho();
+    const model = new EchoModel();
     const levels: { at: number; raw: number; left: number; output: number }[] = [];
     for (let at = 0; at + CHUNK <= raw.length; at += CHUNK) {
       const talking = at >= 13 * RATE - CHUNK && at < 15 * RATE;
@@ -47,7 +47,7 @@ describe('LinearEcho', () => {
   });
 
   it('passes the raw microphone through while the output’s lag is unknown', () => {
-    const model = new LinearEcho();
+    const model = new EchoModel();
     const raw = whiteNoise(CHUNK * 10, 4).map((v) => 0.1 * v);
     for (let at = 0; at < raw.length; at += CHUNK) model.push(raw.subarray(at, at + CHUNK), new Float32Array(CHUNK), true);
     expect(model.ready).toBe(false);

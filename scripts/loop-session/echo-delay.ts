@@ -1,4 +1,4 @@
-import { CrossCorrelation } from './cross-correlation.js';
+import { CrossCorrelation } from '../../src/plugin/audio/echo/cross-correlation.ts';
 
 const RATE = 16000;
 /** Each reading correlates one second of the output. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EchoDelay } from '../../../../src/plugin/audio/echo/echo-delay.ts';
-import { speechLike, whiteNoise } from '../../../support/signal.ts';
+import { EchoDelay } from '../../../scripts/loop-session/echo-delay.ts';
+import { speechLike, whiteNoise } from '../../support/signal.ts';
 
 const RATE = 16000;
 const CHUNK = 320;

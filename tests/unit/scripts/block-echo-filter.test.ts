@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BlockEchoFilter } from '../../../../src/plugin/audio/echo/block-echo-filter.ts';
-import { rms, speechLike, whiteNoise } from '../../../support/signal.ts';
+import { BlockEchoFilter } from '../../../scripts/loop-session/block-echo-filter.ts';
+import { rms, speechLike, whiteNoise } from '../../support/signal.ts';
 
 const RATE = 16000;
 
