@@ -113,3 +113,45 @@ describe.each(micBrowsers)('Microphone clip with a microphone speaking (%s)', (b
     });
   }
 });
+
+describe.each(micBrowsers)('Microphone clip with the raw second track (%s)', (browserName) => {
+  let browser: TestBrowser;
+  beforeAll(async () => {
+    browser = await launch(browserName, { microphoneWav: fixtures.tone });
+  });
+  afterAll(async () => browser?.close());
+
+  it('reads the microphone, the raw microphone and the game’s output in lockstep, and ending the clip stops both tracks', async () => {
+    const page = await openHarness(browser, 'shared');
+    const r = await page.evaluate(() => window.harness.rawMicrophone({ transport: 'shared', seconds: 1.5 }));
+    await page.close();
+    // The first track keeps its canceller whether or not the browser gave the second one.
+    expect(r.echoCancellation).toBe(true);
+    expect(r.chunks).toBeGreaterThan(50);
+    expect(r.ended).toBe(true);
+    // Both browsers give the second track: the 440 Hz tone at 0.5, untouched (0.354), where the
+    // processed track's noise suppression takes the steady tone down (0.04–0.12 here).
+    expect(r.hasRaw).toBe(true);
+    expect(r.streamsOpened).toBe(2);
+    expect(r.rms.raw).toBeGreaterThan(0.3);
+    expect(r.rms.raw).toBeGreaterThan(2 * r.rms.mic);
+    // The game's output (a 1 kHz tone at 0.25) arrives whole beside the microphone.
+    expect(r.rms.out).toBeGreaterThan(0.17);
+    expect(r.rms.out).toBeLessThan(0.18);
+    expect(Math.abs(dominantFrequency(r.outSamples.slice(1600), 16000, 100, 4000) - 1000)).toBeLessThan(10);
+  });
+
+  it('goes on without the raw track where the browser refuses it: the clip reads as before and leaves the extra arrays alone', async () => {
+    const page = await openHarness(browser, 'shared');
+    const r = await page.evaluate(() => window.harness.rawMicrophone({ transport: 'shared', seconds: 1, refuseRaw: true }));
+    await page.close();
+    expect(r.hasRaw).toBe(false);
+    expect(r.streamsOpened).toBe(1);
+    expect(r.echoCancellation).toBe(true);
+    expect(r.chunks).toBeGreaterThan(30);
+    expect(r.rms.mic).toBeGreaterThan(0.01);
+    expect(r.rms.raw).toBe(0);
+    expect(r.rms.out).toBe(0);
+    expect(r.ended).toBe(true);
+  });
+});

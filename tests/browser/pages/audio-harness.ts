@@ -116,6 +116,65 @@ const harness = {
     return result;
   },
 
+  /**
+   * Starts a clip with the raw second track and the game's output beside it (a 1 kHz tone at 0.25
+   * connected as the output), reads every chunk of all four for `seconds`, and says what it got.
+   * With `refuseRaw`, the page's getUserMedia refuses the second track.
+   */
+  async rawMicrophone(opts: { transport: Transport; seconds: number; refuseRaw?: boolean }) {
+    const ctx = await context();
+    // Every stream the clip opens, to check that ending it stops them all.
+    const opened: MediaStream[] = [];
+    const devices = navigator.mediaDevices;
+    const getUserMedia = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = async (constraints) => {
+      const audio = constraints?.audio;
+      // A browser that will not open the microphone a second time with its processing off.
+      if (opts.refuseRaw && typeof audio === 'object' && audio.echoCancellation === false)
+        throw new DOMException('busy', 'NotReadableError');
+      const stream = await getUserMedia(constraints);
+      opened.push(stream);
+      return stream;
+    };
+    const clip = await Microphone.start({ audioContext: ctx, transport: opts.transport, reference: true, raw: true });
+    devices.getUserMedia = getUserMedia;
+    const tone = ctx.createOscillator();
+    tone.frequency.value = 1000;
+    const gain = ctx.createGain();
+    gain.gain.value = 0.25;
+    tone.connect(gain);
+    clip.connectOutput(gain);
+    tone.start();
+    const parts = { mic: new Float32Array(320), ref: new Float32Array(320), raw: new Float32Array(320), out: new Float32Array(320) };
+    const sums = { mic: 0, ref: 0, raw: 0, out: 0 };
+    const outSamples: number[] = [];
+    let chunks = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < opts.seconds * 1000) {
+      while (clip.readPair(parts.mic, parts.ref, parts.raw, parts.out)) {
+        chunks++;
+        for (const key of ['mic', 'ref', 'raw', 'out'] as const) for (const v of parts[key]) sums[key] += v * v;
+        if (outSamples.length < 16000) outSamples.push(...parts.out);
+      }
+      await sleep(20);
+    }
+    const track = clip.stream.getAudioTracks()[0];
+    const rmsOf = (key: keyof typeof sums) => Math.sqrt(sums[key] / Math.max(1, chunks * 320));
+    const result = {
+      hasRaw: clip.hasRaw,
+      chunks,
+      echoCancellation: track?.getSettings().echoCancellation ?? null,
+      rms: { mic: rmsOf('mic'), ref: rmsOf('ref'), raw: rmsOf('raw'), out: rmsOf('out') },
+      outSamples,
+      streamsOpened: opened.length,
+    };
+    clip.end();
+    const ended = opened.every((stream) => stream.getTracks().every((t) => t.readyState === 'ended'));
+    tone.stop();
+    await ctx.close();
+    return { ...result, ended };
+  },
+
   /** Lets the clip overrun (no polling for `stallMs`), then reads: the lap must be detected. */
   async microphoneLap(opts: { transport: Transport; stallMs: number }) {
     const ctx = await context();
