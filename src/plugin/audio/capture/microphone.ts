@@ -107,16 +107,7 @@ export const Microphone = {
     await loadWorklets(audioContext);
     let stream: MediaStream;
     try {
-      stream = await mediaDevices.getUserMedia({
-        audio: {
-          echoCancellation: true,
-          noiseSuppression: true,
-          autoGainControl: false,
-          channelCount: { ideal: 1 },
-          ...(options.deviceId ? { deviceId: { exact: options.deviceId } } : {}),
-          ...options.constraints,
-        },
-      });
+      stream = await mediaDevices.getUserMedia({ audio: trackConstraints(true, options.deviceId, options.constraints) });
     } catch (cause) {
       throw microphoneError(cause);
     }
@@ -369,15 +360,7 @@ async function openRaw(mediaDevices: MediaDevices, main: MediaStream): Promise<M
   const { deviceId, echoCancellation } = track.getSettings();
   let raw: MediaStream;
   try {
-    raw = await mediaDevices.getUserMedia({
-      audio: {
-        echoCancellation: false,
-        noiseSuppression: false,
-        autoGainControl: false,
-        channelCount: { ideal: 1 },
-        ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-      },
-    });
+    raw = await mediaDevices.getUserMedia({ audio: trackConstraints(false, deviceId) });
   } catch {
     return null;
   }
@@ -387,6 +370,18 @@ async function openRaw(mediaDevices: MediaDevices, main: MediaStream): Promise<M
   if (kept) return raw;
   for (const t of raw.getTracks()) t.stop();
   return null;
+}
+
+/** A track's constraints: the browser's canceller and noise suppression on or off, its gain control off, mono, from `deviceId` when given. */
+function trackConstraints(processed: boolean, deviceId: string | undefined, extra: MediaTrackConstraints = {}): MediaTrackConstraints {
+  return {
+    echoCancellation: processed,
+    noiseSuppression: processed,
+    autoGainControl: false,
+    channelCount: { ideal: 1 },
+    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+    ...extra,
+  };
 }
 
 function resolveTransport(transport: AudioTransport): boolean {
