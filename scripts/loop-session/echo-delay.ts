@@ -1,4 +1,5 @@
 import { CrossCorrelation } from '../../src/plugin/audio/echo/cross-correlation.ts';
+import { lanczosAt, lineThrough, peakFraction } from './sub-sample.ts';
 
 const RATE = 16000;
 /** Each reading correlates one second of the output. */
@@ -32,7 +33,7 @@ interface Reading {
  * whose echo has wholly arrived, and predicts the lag from a line through the readings since the
  * path last jumped. A reading off the line starts a new stretch only when the next one agrees
  * (a jump); else it is dropped (a misreading). Nothing it does looks ahead. After construction it
- * allocates one small record a second.
+ * allocates a little once a second (a reading, and the line through the readings).
  *
  * @example
  * ```ts
@@ -107,13 +108,7 @@ export class EchoDelay {
   private outputAt(at: number): number {
     const k = Math.floor(at);
     if (k - 3 < this.written - HISTORY || k + 4 >= this.written) return 0;
-    let sum = 0;
-    for (let j = k - 3; j <= k + 4; j++) {
-      const d = at - j;
-      const w = d === 0 ? 1 : (4 * Math.sin(Math.PI * d) * Math.sin((Math.PI * d) / 4)) / (Math.PI * Math.PI * d * d);
-      sum += w * (this.output[j % HISTORY] as number);
-    }
-    return sum;
+    return lanczosAt((j) => this.output[j % HISTORY] as number, at);
   }
 
   /** One reading with everything pushed so far: the output's second whose echo (at up to guess + span) has wholly arrived. */
@@ -130,16 +125,7 @@ export class EchoDelay {
     const long = this.stretchOf(this.mic, at + guess - span, WINDOW + 2 * span);
     const found = (this.known ? this.narrow : this.wide).search(short, long, 1e-8);
     if (found.offset < 0 || found.correlation <= CORRELATED) return;
-    // The whole-sample peak, refined by a parabola through it and its neighbours.
-    const dot = (offset: number) => {
-      let sum = 0;
-      for (let i = 0; i < WINDOW; i++) sum += (short[i] as number) * (long[offset + i] ?? 0);
-      return sum;
-    };
-    const [left, mid, right] = [dot(found.offset - 1), dot(found.offset), dot(found.offset + 1)];
-    const curve = left - 2 * mid + right;
-    const fraction = curve < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (left - right)) / curve)) : 0;
-    const lag = guess - span + found.offset + fraction;
+    const lag = guess - span + found.offset + peakFraction(short, long, found.offset);
     this.readings++;
     this.take({ at: at + lag + WINDOW / 2, lag });
   }
@@ -173,23 +159,12 @@ export class EchoDelay {
   }
 
   private fit(): void {
-    const s = this.stretch;
-    let mx = 0;
-    let my = 0;
-    for (const r of s) {
-      mx += r.at;
-      my += r.lag;
-    }
-    mx /= s.length;
-    my /= s.length;
-    let sxy = 0;
-    let sxx = 0;
-    for (const r of s) {
-      sxy += (r.at - mx) * (r.lag - my);
-      sxx += (r.at - mx) ** 2;
-    }
-    this.lineAt = mx;
-    this.lineLag = my;
-    this.slope = sxx > 0 ? sxy / sxx : 0;
+    const line = lineThrough(
+      this.stretch.map((r) => r.at),
+      this.stretch.map((r) => r.lag),
+    );
+    this.lineAt = line.x;
+    this.lineLag = line.y;
+    this.slope = line.slope;
   }
 }

@@ -56,11 +56,11 @@ function main(): void {
   const always = chunkLevels(cancel(raw, () => true, alwaysFilter));
   console.log(`the model diverged and started again ${oracleFilter.resets} times (learning while silent), ${alwaysFilter.resets} (always)`);
   console.log(`filtered twice in ${((performance.now() - t0) / 1000).toFixed(1)} s for ${(raw.mic.length / 16000).toFixed(0)} s of audio`);
-  // The plugin's model, as the audio comes (the lag known only from the past), chunk by chunk.
+  // The causal model (echo-model.ts), as the audio comes (the lag known only from the past), chunk by chunk.
   const causal = causalLevels(raw.app, raw.mic, silent);
   const offBy = causal.offBy(raw.lags.mic);
   console.log(
-    `the plugin's model: ${causal.echo.delay.readings} lag readings, ${causal.echo.delay.jumps} jumps followed, ${causal.echo.delay.dropped} dropped; off the offline track by p50 ${percentileOf(offBy, 0.5).toFixed(2)} / p90 ${percentileOf(offBy, 0.9).toFixed(2)} samples (from 5 s); it started again ${causal.echo.resets} times`,
+    `the causal model (echo-model.ts): ${causal.echo.delay.readings} lag readings, ${causal.echo.delay.jumps} jumps followed, ${causal.echo.delay.dropped} dropped; off the offline track by p50 ${percentileOf(offBy, 0.5).toFixed(2)} / p90 ${percentileOf(offBy, 0.9).toFixed(2)} samples (from 5 s); it started again ${causal.echo.resets} times`,
   );
   const mic = chunkLevels(raw.mic);
   const played = chunkLevels(shifted(raw.played, LEAD, raw.mic.length));
@@ -77,7 +77,7 @@ function main(): void {
     'raw microphone': (_, c) => mic[c] as number,
     'linear filter, learning while the player is silent': (_, c) => oracle[c] as number,
     'linear filter, learning always': (_, c) => always[c] as number,
-    "the plugin's model (causal), learning while the player is silent": (_, c) => causal.levels[c] as number,
+    'the causal model, learning while the player is silent': (_, c) => causal.levels[c] as number,
     "Chromium's canceller (the guard's input)": (t, c) => {
       const a = arrivalOf[t] ?? -1;
       const k = a + c - (onsets[t] as number);
@@ -127,7 +127,7 @@ function main(): void {
     return `${percentileOf(d, 0.5).toFixed(1)} dB (p10 ${percentileOf(d, 0.1).toFixed(1)}, N = ${d.length} chunks)`;
   };
   console.log(
-    `linear filter's echo return loss enhancement, median: learning while silent ${erl(oracle)}, always ${erl(always)}, the plugin's model ${erl(causal.levels)}`,
+    `linear filter's echo return loss enhancement, median: learning while silent ${erl(oracle)}, always ${erl(always)}, the causal model ${erl(causal.levels)}`,
   );
 }
 

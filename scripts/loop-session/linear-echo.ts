@@ -4,6 +4,7 @@ import { rms } from '../../tests/support/signal.ts';
 import { readWav } from '../../tests/support/wav.ts';
 import { BlockEchoFilter } from './block-echo-filter.ts';
 import { CHUNK } from './session-file.ts';
+import { lanczosAt, lineThrough, peakFraction } from './sub-sample.ts';
 
 const RATE = 16000;
 /** Reference played this long before the echo path's first tap, samples (the filter must be causal). */
@@ -36,15 +37,7 @@ export function lagAt(a: Float32Array, b: Float32Array, at: number, span: number
   const short = a.subarray(at, at + RATE);
   const found = xc.search(short, long, 1e-8);
   if (found.offset < 0) return { lag: 0, correlation: 0 };
-  const dot = (offset: number) => {
-    let sum = 0;
-    for (let i = 0; i < short.length; i++) sum += (short[i] as number) * (long[offset + i] ?? 0);
-    return sum;
-  };
-  const [left, mid, right] = [dot(found.offset - 1), dot(found.offset), dot(found.offset + 1)];
-  const curve = left - 2 * mid + right;
-  const fraction = curve < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (left - right)) / curve)) : 0;
-  return { lag: found.offset + fraction + from - at, correlation: found.correlation };
+  return { lag: found.offset + peakFraction(short, long, found.offset) + from - at, correlation: found.correlation };
 }
 
 /** `x` moved later by `lag` samples (earlier when negative), zero-filled, `length` long. */
@@ -121,29 +114,16 @@ export function micLags(app: Float32Array, mic: Float32Array): number[] {
 
 /** `x` read between its samples, at `at`, through a Lanczos kernel of 8 taps (0 outside `x`). */
 export function lanczos(x: Float32Array, at: number): number {
-  const k = Math.floor(at);
-  let sum = 0;
-  for (let j = k - 3; j <= k + 4; j++) {
-    const d = at - j;
-    const w = d === 0 ? 1 : (4 * Math.sin(Math.PI * d) * Math.sin((Math.PI * d) / 4)) / (Math.PI * Math.PI * d * d);
-    sum += w * (x[j] ?? 0);
-  }
-  return sum;
+  return lanczosAt((j) => x[j] ?? 0, at);
 }
 
 /** The least-squares line through `y` (at 0, 1, 2…), read at each point. */
 function straight(y: number[]): number[] {
-  const n = y.length;
-  const mx = (n - 1) / 2;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (i - mx) * ((y[i] as number) - my);
-    sxx += (i - mx) ** 2;
-  }
-  const slope = sxx > 0 ? sxy / sxx : 0;
-  return y.map((_, i) => my + slope * (i - mx));
+  const line = lineThrough(
+    y.map((_, i) => i),
+    y,
+  );
+  return y.map((_, i) => line.y + line.slope * (i - line.x));
 }
 
 function loudestSecond(x: Float32Array): number {

@@ -29,7 +29,7 @@ function levels(pcm: Int16Array): Float64Array {
  * `tsx scripts/loop-session/model-study.ts <base> [player.wav]`: on a session recorded with
  * `record.ts … model` (a clip of the page's own: a cancelled track, the raw microphone and the
  * game's output, on one timeline), how soon after the player's arrival each signal hears the player at a
- * level threshold that 1 % of her echo-only chunks cross, and how much echo the plugin's model
+ * level threshold that 1 % of her echo-only chunks cross, and how much echo the model (echo-model.ts)
  * takes out. The model is run here again from the recorded inputs, learning where the player is
  * silent (told from the arrivals) or always.
  */

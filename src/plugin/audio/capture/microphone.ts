@@ -3,6 +3,7 @@ import { TypedEmitter } from '../../events.js';
 import { CAPTURE_PROCESSOR, type CaptureProcessorOptions, type CaptureToMain, type MainToCapture } from '../worklets/protocol.js';
 import { RingBuffer } from '../worklets/ring-buffer.js';
 import { loadWorklets } from '../worklets/worklet-loader.js';
+import { mediaDevicesOrThrow, microphoneError, openRaw, trackConstraints } from './media-tracks.js';
 
 /** How samples cross from the audio thread: shared memory when the page is cross-origin isolated. */
 export type AudioTransport = 'auto' | 'shared' | 'message';
@@ -350,40 +351,6 @@ interface RawCapture {
   readonly output: RingBuffer;
 }
 
-/**
- * A second track of the microphone `main` came from, with the browser's processing off; null
- * where the browser refuses it, or where giving it changed the first track's echo cancellation.
- */
-async function openRaw(mediaDevices: MediaDevices, main: MediaStream): Promise<MediaStream | null> {
-  const track = main.getAudioTracks()[0];
-  if (!track) return null;
-  const { deviceId, echoCancellation } = track.getSettings();
-  let raw: MediaStream;
-  try {
-    raw = await mediaDevices.getUserMedia({ audio: trackConstraints(false, deviceId) });
-  } catch {
-    return null;
-  }
-  const rawTrack = raw.getAudioTracks()[0];
-  const kept =
-    rawTrack !== undefined && rawTrack.getSettings().echoCancellation !== true && track.getSettings().echoCancellation === echoCancellation;
-  if (kept) return raw;
-  for (const t of raw.getTracks()) t.stop();
-  return null;
-}
-
-/** A track's constraints: the browser's canceller and noise suppression on or off, its gain control off, mono, from `deviceId` when given. */
-function trackConstraints(processed: boolean, deviceId: string | undefined, extra: MediaTrackConstraints = {}): MediaTrackConstraints {
-  return {
-    echoCancellation: processed,
-    noiseSuppression: processed,
-    autoGainControl: false,
-    channelCount: { ideal: 1 },
-    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-    ...extra,
-  };
-}
-
 function resolveTransport(transport: AudioTransport): boolean {
   const canShare = typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
   if (transport === 'shared' && !canShare) {
@@ -393,39 +360,4 @@ function resolveTransport(transport: AudioTransport): boolean {
     );
   }
   return transport === 'shared' || (transport === 'auto' && canShare);
-}
-
-function mediaDevicesOrThrow(): MediaDevices {
-  if (globalThis.isSecureContext === false || typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
-    throw new NpcVoiceError(
-      'insecure-context',
-      'Microphone access needs a secure context (https:// or http://localhost); this page cannot use getUserMedia. Typing still works.',
-    );
-  }
-  return navigator.mediaDevices;
-}
-
-function microphoneError(cause: unknown): NpcVoiceError {
-  const name = cause instanceof Error || (typeof DOMException !== 'undefined' && cause instanceof DOMException) ? cause.name : '';
-  switch (name) {
-    case 'NotAllowedError':
-    case 'SecurityError':
-      return new NpcVoiceError('permission-denied', 'Microphone permission was denied. Allow it in the browser to talk, or type instead.', {
-        cause,
-      });
-    case 'NotFoundError':
-    case 'OverconstrainedError':
-      return new NpcVoiceError(
-        'no-microphone',
-        'No microphone was found (or none matches the chosen device). Plug one in, or type instead.',
-        {
-          cause,
-        },
-      );
-    case 'NotReadableError':
-    case 'AbortError':
-      return new NpcVoiceError('microphone-busy', 'The microphone is in use by another program or could not be opened.', { cause });
-    default:
-      return new NpcVoiceError('microphone-failed', `Could not open the microphone: ${String(cause)}`, { cause });
-  }
 }
