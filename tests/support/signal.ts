@@ -178,3 +178,49 @@ export function resonance(x: ArrayLike<number>, hz: number, radius: number, rate
   }
   return out;
 }
+
+/**
+ * `x` through a simulated room at 16 kHz: `delayMs` of air, a Schroeder reverberator (four
+ * feedback combs, two all-passes) whose tail dies by 60 dB in `rt60` seconds mixed at `wet`, and a
+ * loudspeaker's mild saturation (tanh). The microphone's clock may run `drift` (e.g. 1e-4) faster
+ * than the speakers' (the delay grows), and every `jumpEverySamples` the path may lose `jumpSamples`
+ * (the echo comes that much sooner), as the simulated rooms' pacer drops what piles up.
+ */
+export function throughRoom(
+  x: ArrayLike<number>,
+  options: { delayMs?: number; rt60?: number; wet?: number; jumpEverySamples?: number; jumpSamples?: number; drift?: number } = {},
+): Float32Array {
+  const rate = 16000;
+  const { delayMs = 40, rt60 = 0.6, wet = 0.5, jumpEverySamples = 0, jumpSamples = 0, drift = 0 } = options;
+  const combs = [1116, 1188, 1277, 1356].map((d) => ({ d, g: 10 ** ((-3 * d) / (rt60 * rate)), buf: new Float32Array(d), i: 0 }));
+  const passes = [225, 556].map((d) => ({ d, buf: new Float32Array(d), i: 0 }));
+  const air = Math.round((delayMs / 1000) * rate);
+  const out = new Float32Array(x.length);
+  let skipped = 0;
+  for (let n = 0; n < x.length; n++) {
+    if (jumpEverySamples > 0 && n > 0 && n % jumpEverySamples === 0) skipped += jumpSamples;
+    // The microphone's clock runs `drift` faster than the speakers': the delay grows; read between samples.
+    const at = (n - air) * (1 - drift) + skipped;
+    const k = Math.floor(at);
+    const frac = at - k;
+    const sample = k >= 0 && k + 1 < x.length ? (x[k] as number) * (1 - frac) + (x[k + 1] as number) * frac : 0;
+    const dry = Math.tanh(1.5 * sample) / 1.5;
+    let sum = 0;
+    for (const c of combs) {
+      const y = c.buf[c.i] as number;
+      c.buf[c.i] = dry + c.g * y;
+      c.i = (c.i + 1) % c.d;
+      sum += y;
+    }
+    let y = sum / combs.length;
+    for (const p of passes) {
+      const delayed = p.buf[p.i] as number;
+      const w = y + 0.5 * delayed;
+      p.buf[p.i] = w;
+      p.i = (p.i + 1) % p.d;
+      y = delayed - 0.5 * w;
+    }
+    out[n] = dry + wet * y;
+  }
+  return out;
+}

@@ -288,7 +288,7 @@ export class ActiveConversation {
     if (!audio || settings.microphone === false) return;
     let mic: MicPart;
     try {
-      mic = await audio.openMicrophone(settings.microphone, settings.echo.mode !== 'off');
+      mic = await audio.openMicrophone(settings.microphone, settings.echo.mode !== 'off', settings.echo.rawTrack !== false);
     } catch (error) {
       // No microphone is not the end of the conversation: typing still works.
       events.report(npc, error);
@@ -312,6 +312,7 @@ export class ActiveConversation {
     const { settings, npc, events } = this.options;
     if (!mic.hasReference || !this.bus) return { guard: null, floor: null };
     mic.connectReference(this.bus.output);
+    if (mic.hasRaw && this.options.audio) mic.connectOutput(this.options.audio.gameOutput());
     const cancellerOn = mic.settings.echoCancellation ?? null;
     // A voice that can pause lets the guard ask it to, before the guard believes sound is the player.
     const floor = settings.bargeIn ? this.floor : null;

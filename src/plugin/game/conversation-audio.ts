@@ -17,7 +17,10 @@ export type BusPart = Pick<VoiceBus, 'output' | 'setOffset' | 'destroy'>;
 /** The microphone as a conversation uses it (a {@link MicrophoneClip}). */
 export type MicPart = PairedSource &
   SampleSource &
-  Pick<MicrophoneClip, 'hasReference' | 'settings' | 'isRecording' | 'connectReference' | 'skipUnread' | 'destroy'> & {
+  Pick<
+    MicrophoneClip,
+    'hasReference' | 'hasRaw' | 'settings' | 'isRecording' | 'connectReference' | 'connectOutput' | 'skipUnread' | 'destroy'
+  > & {
     on(event: 'ended', handler: (e: { readonly reason: 'stopped' | 'track-ended' }) => void): Subscription;
   };
 
@@ -25,8 +28,13 @@ export type MicPart = PairedSource &
 export interface ConversationAudio {
   /** The NPC's voice, routed into the game's mix. */
   createVoice(): Promise<{ voice: VoicePart; bus: BusPart }>;
-  /** Opens the microphone; with `reference`, what the NPC plays is recorded beside it (for the echo guard). */
-  openMicrophone(choice: MicrophoneChoice, reference: boolean): Promise<MicPart>;
+  /**
+   * Opens the microphone; with `reference`, what the NPC plays is recorded beside it (for the echo
+   * guard), and with `raw` too, the microphone before the browser's processing (for the guard's `EchoEnvelope`).
+   */
+  openMicrophone(choice: MicrophoneChoice, reference: boolean, raw?: boolean): Promise<MicPart>;
+  /** The game's whole output, what the speakers play (the `EchoEnvelope`'s reference). */
+  gameOutput(): AudioNode;
 }
 
 /** The game's Web Audio: voices through the mixer (so master volume and mute apply), the real microphone. */
@@ -39,13 +47,17 @@ export function webAudio(context: AudioContext, mixer: () => GameMixer, settings
       voice.connect(bus.input);
       return { voice, bus };
     },
-    openMicrophone(choice, reference) {
+    openMicrophone(choice, reference, raw = false) {
       return Microphone.start({
         audioContext: context,
         reference,
+        raw,
         ...(choice.deviceId ? { deviceId: choice.deviceId } : {}),
         ...(choice.constraints ? { constraints: choice.constraints } : {}),
       });
+    },
+    gameOutput() {
+      return mixer().output;
     },
   };
 }

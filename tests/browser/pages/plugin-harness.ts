@@ -268,6 +268,8 @@ const h = {
       sockets: [...sockets].filter((s) => s.readyState === WebSocket.OPEN || s.readyState === WebSocket.CONNECTING).length,
       worklets: worklets.size,
       liveTracks: tracks.filter((t) => t.readyState === 'live').length,
+      /** Of those, the microphone's raw twin (the browser's processing off) that the echo guard reads beside it. */
+      liveRawTracks: tracks.filter((t) => t.readyState === 'live' && t.getSettings().echoCancellation === false).length,
       sceneUpdateListeners: scene?.sys?.events?.listenerCount('update') ?? 0,
       gameHiddenListeners: game?.events?.listenerCount('hidden') ?? 0,
     };

@@ -121,10 +121,11 @@ describe('NpcVoicePlugin in a real Phaser 4 scene, on the emulator served by the
     await page.close();
   });
 
-  it('the microphone path releases its track when the conversation ends', async () => {
+  it('the microphone path releases its tracks (the microphone and its raw twin) when the conversation ends', async () => {
     const page = await open();
     await page.evaluate(() => window.h.talk());
-    expect((await page.evaluate(() => window.h.alive())).liveTracks).toBe(1);
+    const alive = await page.evaluate(() => window.h.alive());
+    expect([alive.liveTracks, alive.liveRawTracks]).toEqual([2, 1]);
     await page.evaluate(() => window.h.endConversation());
     expect((await page.evaluate(() => window.h.alive())).liveTracks).toBe(0);
     await page.close();

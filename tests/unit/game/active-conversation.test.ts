@@ -69,6 +69,7 @@ class FakeMic implements MicPart {
   isRecording = true;
   destroyed = 0;
   references: AudioNode[] = [];
+  readonly hasRaw = false;
   constructor(readonly hasReference: boolean) {}
   readPair(): boolean {
     return false;
@@ -82,6 +83,7 @@ class FakeMic implements MicPart {
   connectReference(node: AudioNode): void {
     this.references.push(node);
   }
+  connectOutput(): void {}
   skipUnread(): number {
     return 0;
   }
@@ -110,6 +112,10 @@ class FakeAudio implements ConversationAudio {
   async createVoice(): Promise<{ voice: VoicePart; bus: BusPart }> {
     if (this.failVoice) throw this.failVoice;
     return { voice: this.voice, bus: this.bus };
+  }
+
+  gameOutput(): AudioNode {
+    return {} as AudioNode;
   }
 
   openMicrophone(_choice: unknown, reference: boolean): Promise<MicPart> {

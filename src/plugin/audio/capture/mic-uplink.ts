@@ -6,8 +6,13 @@ import { VoiceActivity } from './voice-activity.js';
 
 /** A microphone that records what the NPC played beside it (a `MicrophoneClip` with a reference). */
 export interface PairedSource {
-  /** Reads the next 20 ms of microphone and reference together; false when there is not a whole chunk of both yet. */
-  readPair(mic: Float32Array, reference: Float32Array): boolean;
+  /**
+   * Reads the next 20 ms of microphone and reference together (and, when it records them, of the raw
+   * microphone and the game's output); false when there is not a whole chunk of all yet.
+   */
+  readPair(mic: Float32Array, reference: Float32Array, raw?: Float32Array, output?: Float32Array): boolean;
+  /** Whether it records the raw microphone and the game's output. */
+  readonly hasRaw?: boolean;
   /** Microphone samples captured and not yet read. */
   available(): number;
 }
@@ -45,6 +50,8 @@ export class MicUplink {
   readonly floor: VoiceFloor | null;
   private readonly chunk = new MicChunk();
   private readonly ref = new Float32Array(CHUNK_SAMPLES);
+  /** The raw microphone and the game's output, when the source records them (for the guard's `EchoEnvelope`). */
+  private readonly raw: { mic: Float32Array; output: Float32Array } | null;
   private readonly chunker: AudioChunker | null;
   private readonly vad: VoiceActivity;
   private readonly talkKey: { readonly isTalking: boolean } | null;
@@ -66,6 +73,8 @@ export class MicUplink {
     this.talkKey = options.talkKey ?? null;
     this.vad = options.voiceActivity ?? new VoiceActivity();
     this.chunker = this.guard ? null : new AudioChunker(source as SampleSource, CHUNK_SAMPLES);
+    const paired = source as Partial<PairedSource>;
+    this.raw = this.guard && paired.hasRaw ? { mic: new Float32Array(CHUNK_SAMPLES), output: new Float32Array(CHUNK_SAMPLES) } : null;
   }
 
   /** RMS of the last microphone chunk read (0..1). */
@@ -87,7 +96,7 @@ export class MicUplink {
     } else {
       guard.talkKeyHeld = this.talkKey?.isTalking ?? false;
       const source = this.source as PairedSource;
-      while (source.readPair(this.chunk.samples, this.ref)) {
+      while (source.readPair(this.chunk.samples, this.ref, this.raw?.mic, this.raw?.output)) {
         read++;
         this.forward();
       }
@@ -113,7 +122,7 @@ export class MicUplink {
     if (guard.hearsSound(chunk)) this.floor?.heard(this.nowMs);
     const hadFloor = guard.playerHasFloor;
     const falseAlarms = guard.falseAlarms;
-    guard.process(chunk, this.ref, this.send);
+    guard.process(chunk, this.ref, this.send, this.raw);
     if (guard.falseAlarms !== falseAlarms) this.floor?.dismiss();
     if (hadFloor || !guard.playerHasFloor) return;
     this.floor?.yieldToPlayer(this.nowMs);

@@ -56,4 +56,14 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
    * For a guard whose voice can be paused. @defaultValue 0
    */
   probeMs?: number;
+  /**
+   * Where the browser gives a second track of the microphone with its processing off, compare it
+   * band by band with the game's whole output (voices and music, `EchoEnvelope`): sound the game
+   * did not play is the player, and a canceller leaking her echo is not. Once it has learnt the
+   * room (10 s of output), it decides what may be the player in place of the level rules on what
+   * the canceller left, so her leaks no longer pause her and a player the canceller squeezes is
+   * still heard (docs/rooms.md). `false` opens one track only.
+   * @defaultValue true
+   */
+  rawTrack?: boolean;
 }

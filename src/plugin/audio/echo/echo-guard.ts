@@ -1,5 +1,6 @@
 import type { MicChunk } from '../capture/mic-chunk.js';
 import { BandGate } from './band-gate.js';
+import { EchoEnvelope } from './echo-envelope.js';
 import { type EchoEstimate, EchoEstimator, type EchoMode } from './echo-estimator.js';
 import type { EchoGuardOptions } from './echo-guard-options.js';
 import { type ChunkClass, GuardLine, PLAYER, QUIET, SOUND, STRONG } from './guard-line.js';
@@ -7,6 +8,12 @@ import { meanSquareOf, SoundGate } from './sound-gate.js';
 
 export { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
 export type { EchoGuardOptions } from './echo-guard-options.js';
+
+/** The same 20 ms as a microphone chunk, of the microphone before the browser's processing and of the game's whole output. */
+export interface RawChunk {
+  readonly mic: Float32Array;
+  readonly output: Float32Array;
+}
 
 /** What the guard believes about the echo path. */
 export type EchoState = 'unknown' | 'cancelled' | 'echo';
@@ -74,6 +81,8 @@ export class EchoGuard {
   private readonly gate = new SoundGate();
   /** …there, and in enough bands of its own. */
   private readonly bands = new BandGate(CHUNK);
+  /** Her echo in the raw microphone, predicted from the game's output, when the uplink feeds them. */
+  private readonly envelope = new EchoEnvelope(CHUNK);
   private readonly line: GuardLine;
   private floor = false; // the player has the floor: send as it comes
   private readonly probeChunks: number;
@@ -180,10 +189,13 @@ export class EchoGuard {
   /**
    * Feeds one measured 20 ms chunk with what the NPC played at that moment; calls `send` for each
    * microphone chunk that may go to the service now (possibly older ones from the delay line, each
-   * with its own level). The chunk passed to `send` is reused.
+   * with its own level). The chunk passed to `send` is reused. `raw`, where the microphone gives it,
+   * holds the same 20 ms of the microphone before the browser's processing and of the game's whole
+   * output ({@link EchoGuardOptions.rawTrack}).
    */
-  process(mic: MicChunk, ref: Float32Array, send: (chunk: MicChunk) => void): void {
+  process(mic: MicChunk, ref: Float32Array, send: (chunk: MicChunk) => void, raw?: RawChunk | null): void {
     const pushToTalkHeld = this.talkKeyHeld;
+    if (raw) this.envelope.push(raw.mic, raw.output);
     const pausedMs = this.estimator.msSinceActive;
     this.estimator.push(mic.samples, ref);
     this.gate.push(mic.meanSquare, meanSquareOf(ref));
@@ -234,9 +246,11 @@ export class EchoGuard {
     const onset = this.chunks - this.lineStart < this.onsetChunks;
     while (this.line.length > (onset ? this.onsetTalkChunks : this.delayChunks)) this.sendOldest(send, true);
     // The floor goes to sound that is still going on and has lasted.
-    if (loud && this.line.weight >= this.talkChunks && (!onset || this.line.loudStretch() >= this.onsetTalkChunks)) {
+    // What the raw microphone says is not her echo needs no onset rule and no copy check: those stand in for it.
+    const room = this.envelope.ready;
+    if (loud && this.line.weight >= this.talkChunks && (room || !onset || this.line.loudStretch() >= this.onsetTalkChunks)) {
       // Her voice, come through whole: it counts for nothing, and goes out as silence.
-      if (this.copiesHerVoice()) {
+      if (!room && this.copiesHerVoice()) {
         this.copies++;
         this.line.demote();
         return;
@@ -279,6 +293,12 @@ export class EchoGuard {
 
   /** What the newest chunk holds: nothing above the noise floor, sound, or sound that may be the player's (in enough bands), or that and {@link STRONG_RATIO} louder. */
   private classify(mic: MicChunk, least: number): ChunkClass {
+    // The raw microphone against the game's output decides, once learnt: a player the canceller
+    // squeezes to its floor is still there, and her leaks, however loud, are not the player.
+    if (this.envelope.ready) {
+      if (!this.envelope.player) return mic.meanSquare <= this.gate.floor(least) ? QUIET : SOUND;
+      return this.probeChunks > 0 && mic.meanSquare > this.gate.threshold(least) * STRONG_RATIO ? STRONG : PLAYER;
+    }
     if (mic.meanSquare <= this.gate.floor(least)) return QUIET;
     if (!this.bands.player(least)) return SOUND;
     return this.probeChunks > 0 && mic.meanSquare > this.gate.threshold(least) * STRONG_RATIO ? STRONG : PLAYER;

@@ -31,6 +31,8 @@ export interface HowlerLike {
 export interface GameMixer {
   /** Where NPC voices go: master mute and volume apply, ducking does not. */
   readonly voiceInput: AudioNode;
+  /** The game's whole output (ducked sounds and voices, after master mute, before master volume): what the speakers play. */
+  readonly output: AudioNode;
   /** This owner wants music and effects ducked (ducked while any owner does). */
   setDucked(ducked: boolean): void;
   /** How music and effects duck, for every owner (the last call wins); `false` leaves them at their level. */
@@ -41,6 +43,7 @@ export interface GameMixer {
 }
 
 interface Shared {
+  master: AudioNode;
   ducker: Ducker;
   voice: GainNode;
   owners: Set<object>;
@@ -69,7 +72,7 @@ export function acquireMixer(sound: SoundManagerLike, options: DuckingOptions | 
     voice.connect(master);
     for (const s of sound.sounds ?? []) rewire(s, master, ducker.input);
     sound.destination = ducker.input;
-    shared = { ducker, voice, owners: new Set(), ducking: new Set() };
+    shared = { master, ducker, voice, owners: new Set(), ducking: new Set() };
     mixers.set(sound, shared);
   } else shared.ducker.configure(duckerOptions(options));
   const owner = {};
@@ -77,6 +80,7 @@ export function acquireMixer(sound: SoundManagerLike, options: DuckingOptions | 
   s.owners.add(owner);
   return {
     voiceInput: s.voice,
+    output: s.master,
     setDucked(ducked) {
       if (ducked) s.ducking.add(owner);
       else s.ducking.delete(owner);
