@@ -11,12 +11,14 @@ const OVER_DB = 5;
 const ABOVE_NOISE_DB = 10;
 /** A chunk holds the player when this many bands do. */
 const BANDS_OVER = 2;
-/** The model learns only from chunks where every band is within this of the prediction, dB… */
-const LEARN_WITHIN_DB = 3;
-/** …and not within this many chunks after a chunk that held the player (their words come and go). */
+/** The model does not learn within this many chunks after a chunk that held the player (their words come and go). */
 const LEARN_AFTER_CHUNKS = 50;
-/** Until it has learnt from this many chunks of output (10 s), it learns from every chunk and says nothing. */
-const READY_CHUNKS = 500;
+/** How long it learns from everything after {@link EchoEnvelope.relearn}, chunks (3 s). */
+const RELEARN_CHUNKS = 150;
+/** …and on while it still takes chunks for the player, a second after each, up to this (10 s). */
+const RELEARN_MAX_CHUNKS = 500;
+/** Until it has learnt from this many chunks of output (5 s), it learns from every chunk and says nothing. */
+const READY_CHUNKS = 250;
 /** The output plays when its chunk is above this mean square (−50 dBFS). */
 const PLAYING_MEAN_SQUARE = 1e-5;
 /** Chunks over which each band's noise floor is its quietest (2 s). */
@@ -55,6 +57,7 @@ export class EchoEnvelope {
   private readonly output = new Float64Array(HISTORY * BANDS);
   /** Chunks from the newest output to the model's first tap. */
   private offset = 0;
+  private placed = false;
   /** Each band's learnt echo path, in power: weights[b * TAPS + k] for the output k chunks ago. */
   private readonly weights = new Float64Array(BANDS * TAPS);
   /** The raw microphone's power per band over the last {@link NOISE_CHUNKS} chunks (ring), for the noise floor. */
@@ -67,7 +70,8 @@ export class EchoEnvelope {
   private lastPlayer = Number.NEGATIVE_INFINITY;
   private overCount = 0;
   private worstOverDb = 0;
-  private wasWithin = true;
+  private relearnUntil = 0;
+  private relearnCap = 0;
 
   constructor(chunkSamples: number) {
     this.levels = new BandLevels(chunkSamples);
@@ -106,11 +110,17 @@ export class EchoEnvelope {
     }
     this.levels.measure(raw, this.db);
     this.lag.push(this.db, this.outputDb);
-    if (this.lag.chunks >= 0) this.offset = Math.max(0, this.lag.chunks - BEFORE_LAG);
+    if (this.lag.chunks >= 0) {
+      const offset = Math.max(0, this.lag.chunks - BEFORE_LAG);
+      // The first reading places taps learnt from the output as it came: they move with it, so the
+      // prediction stays; later readings follow the path itself, which the taps already describe.
+      if (!this.placed) this.shiftTaps(offset - this.offset);
+      this.placed = true;
+      this.offset = offset;
+    }
     const noise = (c % NOISE_CHUNKS) * BANDS;
     this.overCount = 0;
     this.worstOverDb = 0;
-    let within = true;
     for (let b = 0; b < BANDS; b++) {
       const power = 10 ** ((this.db[b] as number) / 10);
       this.mic[b] = power;
@@ -123,21 +133,39 @@ export class EchoEnvelope {
       // Within a chunk either way: the lag is read to a chunk, and drifts between readings.
       for (let s = -SLACK; s <= SLACK; s++) if (s !== 0) echo = Math.max(echo, this.predict(b, c, this.offset + s));
       const overDb = 10 * Math.log10(power / (echo + least + 1e-20));
-      if (overDb > LEARN_WITHIN_DB) within = false;
       if (overDb > OVER_DB && power > least * 10 ** (ABOVE_NOISE_DB / 10)) {
         this.overCount++;
         if (overDb > this.worstOverDb) this.worstOverDb = overDb;
       }
     }
-    if (this.overCount >= BANDS_OVER) this.lastPlayer = c;
-    if (playing <= PLAYING_MEAN_SQUARE) {
-      this.wasWithin = within;
-      return;
+    if (this.overCount >= BANDS_OVER) {
+      this.lastPlayer = c;
+      // Relearning goes on while it still takes her echo for the player, up to a cap.
+      if (c < this.relearnUntil) this.relearnUntil = Math.min(this.relearnCap, Math.max(this.relearnUntil, c + LEARN_AFTER_CHUNKS));
     }
-    const wasWithin = this.wasWithin;
-    this.wasWithin = within;
-    if (this.ready && (!wasWithin || c - this.lastPlayer <= LEARN_AFTER_CHUNKS)) return;
+    if (playing <= PLAYING_MEAN_SQUARE) return;
+    // It learns unless the player may be talking (a chunk it took for them within the last second),
+    // or for a while after the guard found it had taken her echo for the player.
+    if (this.ready && c >= this.relearnUntil && c - this.lastPlayer <= LEARN_AFTER_CHUNKS) return;
     this.learn(c);
+  }
+
+  /**
+   * Tells it that what it last took for the player was her echo (the guard's probe heard the sound
+   * stop when she paused): the room has more echo than it expects, after a volume change or a new
+   * loudspeaker. It then learns from everything for the next 3 s, and on while it still takes
+   * sound for the player (up to 10 s).
+   */
+  relearn(): void {
+    this.relearnUntil = this.chunks + RELEARN_CHUNKS;
+    this.relearnCap = this.chunks + RELEARN_MAX_CHUNKS;
+  }
+
+  /** Moves every band's taps `by` chunks earlier (the output's lag was found `by` chunks later than assumed). */
+  private shiftTaps(by: number): void {
+    if (by <= 0) return;
+    for (let b = 0; b < BANDS; b++)
+      for (let k = 0; k < TAPS; k++) this.weights[b * TAPS + k] = k + by < TAPS ? (this.weights[b * TAPS + k + by] as number) : 0;
   }
 
   /** Band `b`'s echo in chunk `c` as the model predicts it from the output `offset` chunks back and earlier. */

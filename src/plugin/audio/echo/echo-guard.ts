@@ -344,6 +344,7 @@ export class EchoGuard {
     // The sound stopped with the NPC's voice, or copied it: it was its echo. It goes out as silence.
     this.probing = -1;
     this.falseAlarms++;
+    this.envelope.relearn(); // if the raw track took her echo for the player, it learns the room again
     this.inBurst = false;
     while (this.line.length > 0) this.sendOldest(send, true);
   }

@@ -9,6 +9,8 @@ import { Ducker, type DuckingOptions } from './ducker.js';
 export interface SoundManagerLike {
   readonly context: AudioContext;
   destination: AudioNode;
+  /** Phaser's master volume, the last node before the speakers (what they play). */
+  readonly masterVolumeNode?: AudioNode;
   readonly sounds?: readonly unknown[];
 }
 
@@ -31,7 +33,7 @@ export interface HowlerLike {
 export interface GameMixer {
   /** Where NPC voices go: master mute and volume apply, ducking does not. */
   readonly voiceInput: AudioNode;
-  /** The game's whole output (ducked sounds and voices, after master mute, before master volume): what the speakers play. */
+  /** The game's whole output (ducked sounds and voices, after master mute and master volume): what the speakers play. */
   readonly output: AudioNode;
   /** This owner wants music and effects ducked (ducked while any owner does). */
   setDucked(ducked: boolean): void;
@@ -43,6 +45,7 @@ export interface GameMixer {
 }
 
 interface Shared {
+  /** What the speakers play: Phaser's master volume node where there is one. */
   master: AudioNode;
   ducker: Ducker;
   voice: GainNode;
@@ -72,7 +75,7 @@ export function acquireMixer(sound: SoundManagerLike, options: DuckingOptions | 
     voice.connect(master);
     for (const s of sound.sounds ?? []) rewire(s, master, ducker.input);
     sound.destination = ducker.input;
-    shared = { master, ducker, voice, owners: new Set(), ducking: new Set() };
+    shared = { master: sound.masterVolumeNode ?? master, ducker, voice, owners: new Set(), ducking: new Set() };
     mixers.set(sound, shared);
   } else shared.ducker.configure(duckerOptions(options));
   const owner = {};
