@@ -87,8 +87,12 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
     // probe dismissed as her echo (~⅓ s), and those it took for the player (her echo went to the
     // service; she played on once it was quiet). The probe also runs on her echo just after a line
     // ends, with nothing left to pause: its false alarms count those too.
-    const { falsePauses, dismissed, falseAlarms, paused } = await demo.evaluate(() => {
-      type Status = { falseAlarms: number; yields: { paused: number; resumed: number; dismissed: number } } | null;
+    const { falsePauses, dismissed, falseAlarms, paused, rawTrack } = await demo.evaluate(() => {
+      type Status = {
+        falseAlarms: number;
+        yields: { paused: number; resumed: number; dismissed: number };
+        rawTrack: { ready: boolean; lagMs: number | null; playerChunks: number } | null;
+      } | null;
       const status = (window as unknown as { oakvale: { scene(): { npcVoice: { echoStatus: Status } } } }).oakvale.scene().npcVoice
         .echoStatus;
       const yields = status?.yields;
@@ -97,8 +101,12 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
         dismissed: yields?.dismissed ?? 0,
         falseAlarms: status?.falseAlarms ?? 0,
         paused: yields?.paused ?? 0,
+        rawTrack: status?.rawTrack ?? null,
       };
     });
+    const raw = rawTrack
+      ? `; raw track: ${rawTrack.ready ? 'deciding' : 'still learning'}, lag ${rawTrack.lagMs ?? '?'} ms, ${rawTrack.playerChunks} chunks taken for the player`
+      : '; no raw track';
     await demo.close();
     metrics.push(
       {
@@ -110,7 +118,7 @@ async function measure(browser: string, loop: AcousticLoop, open: Open, baseUrl:
       {
         metric: 'npc_false_pauses',
         value: falsePauses,
-        unit: `of ${LINES} lines (the NPC paused for its own echo, then played on; the probe's false alarms, paused or not: ${falseAlarms})${stopped}`,
+        unit: `of ${LINES} lines (the NPC paused for its own echo, then played on; the probe's false alarms, paused or not: ${falseAlarms}${raw})${stopped}`,
         target: `≤ ${Math.max(1, Math.floor(LINES / 20))} (1 in 20 lines)`,
       },
     );

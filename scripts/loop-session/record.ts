@@ -24,7 +24,7 @@ interface RecorderPage {
   };
 }
 interface GuardLike {
-  process(mic: { samples: Float32Array }, ref: Float32Array, send: (chunk: unknown) => void): void;
+  process(mic: { samples: Float32Array }, ref: Float32Array, send: (chunk: unknown) => void, raw?: unknown): void;
 }
 
 /**
@@ -49,13 +49,13 @@ function tapGuard(): void {
   const pcm = (x: Float32Array) => Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32767))));
   w.loopSession = { mic: [], ref: [], raw: [], out: [], beside: [], besideTimes: [], times: [], music: [] };
   const process = guard.process.bind(guard);
-  guard.process = (mic, ref, send) => {
+  guard.process = (mic, ref, send, raw) => {
     const s = w.loopSession;
     s.mic.push(pcm(mic.samples));
     s.ref.push(pcm(ref));
     s.times.push(Date.now());
     s.music.push(level());
-    process(mic, ref, send);
+    process(mic, ref, send, raw);
   };
 }
 

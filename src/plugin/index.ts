@@ -2,7 +2,7 @@
 // `phaser-npc-voice/audio` (./audio.ts) and the Live layer in `phaser-npc-voice/live` (./live.ts).
 
 // Settings the config names
-export type { EchoEstimate, EchoEstimatorOptions, EchoGuardOptions, EchoMode, EchoState } from './audio/echo/echo-guard.js';
+export type { EchoEstimate, EchoEstimatorOptions, EchoGuardOptions, EchoMode, EchoState, RawTrackStatus } from './audio/echo/echo-guard.js';
 export type { DuckingOptions } from './audio/mix/ducker.js';
 export type { HowlerLike } from './audio/mix/game-mixer.js';
 export type { SpatialOptions } from './audio/mix/spatial.js';

@@ -245,7 +245,7 @@ async function guardTalking(demo: LoopDemo): Promise<void> {
     // Watch what the guard lets through: a loud chunk sent while she is audible is echo or the player.
     type Chunk = { samples: Float32Array };
     type Guard = {
-      process(m: Chunk, r: Float32Array, s: (c: Chunk) => void): void;
+      process(m: Chunk, r: Float32Array, s: (c: Chunk) => void, raw?: unknown): void;
       voiceStopped(unread: number): void;
       npcAudible: boolean;
       state: string;
@@ -270,7 +270,8 @@ async function guardTalking(demo: LoopDemo): Promise<void> {
       return sum / x.length;
     };
     const process = guard.process.bind(guard);
-    guard.process = (mic: Chunk, ref: Float32Array, send: (c: Chunk) => void) => {
+    // The raw microphone and the game's output, where the page reads them, go on to the guard as they came.
+    guard.process = (mic: Chunk, ref: Float32Array, send: (c: Chunk) => void, raw?: unknown) => {
       // What comes back of her voice, and the microphone without it (the floor of that measure).
       const levels = w.observed.levels;
       const refPower = meanSquare(ref);
@@ -282,12 +283,17 @@ async function guardTalking(demo: LoopDemo): Promise<void> {
         levels.quietMic += meanSquare(mic.samples);
         levels.quietChunks++;
       }
-      process(mic, ref, (chunk: Chunk) => {
-        const level = db(chunk.samples);
-        if (level > -55)
-          w.observed.loudSent.push([Date.now(), db(mic.samples), db(ref), `${guard.state}${guard.npcAudible ? '' : ' (not audible)'}`]);
-        send(chunk);
-      });
+      process(
+        mic,
+        ref,
+        (chunk: Chunk) => {
+          const level = db(chunk.samples);
+          if (level > -55)
+            w.observed.loudSent.push([Date.now(), db(mic.samples), db(ref), `${guard.state}${guard.npcAudible ? '' : ' (not audible)'}`]);
+          send(chunk);
+        },
+        raw,
+      );
     };
   }, null);
   await waitForState(demo, 'listening', 30_000);

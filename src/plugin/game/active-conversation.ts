@@ -1,6 +1,6 @@
 import type { MicChunk } from '../audio/capture/mic-chunk.js';
 import { MicUplink } from '../audio/capture/mic-uplink.js';
-import { type EchoEstimate, EchoGuard, type EchoMode, type EchoState } from '../audio/echo/echo-guard.js';
+import { type EchoEstimate, EchoGuard, type EchoMode, type EchoState, type RawTrackStatus } from '../audio/echo/echo-guard.js';
 import { VoiceFloor } from '../audio/playback/voice-floor.js';
 import { Conversation, type LiveLink, type TranscriptEntry } from '../dialogue/conversation.js';
 import { LipSync } from '../dialogue/lip-sync.js';
@@ -55,6 +55,8 @@ export interface EchoStatus {
    * confirmed, how many it played on after, and of these how many the guard dismissed at once as its echo.
    */
   yields: { paused: number; confirmed: number; resumed: number; dismissed: number };
+  /** The guard's model of her echo in the microphone's raw twin, or null without one (`echo.rawTrack`). */
+  rawTrack: RawTrackStatus | null;
 }
 
 /** Playback figures of the NPC's voice, for a debug overlay. */
@@ -274,6 +276,7 @@ export class ActiveConversation {
       bursts: guard.bursts,
       falseAlarms: guard.falseAlarms,
       copies: guard.copies,
+      rawTrack: guard.rawTrack,
       yields: {
         paused: floor?.yields ?? 0,
         confirmed: floor?.confirmed ?? 0,

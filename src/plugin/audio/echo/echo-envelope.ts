@@ -87,6 +87,18 @@ export class EchoEnvelope {
     return this.ready && this.overCount >= BANDS_OVER;
   }
 
+  /** Chunks it has taken for the player since it was ready. */
+  playerChunks = 0;
+  /** Chunks it has learnt from. */
+  get learntChunks(): number {
+    return this.learnt;
+  }
+
+  /** The output's lag into the raw microphone as last read, ms, or null until read. */
+  get lagMs(): number | null {
+    return this.lag.chunks < 0 ? null : this.lag.chunks * 20;
+  }
+
   /** How many bands of the newest chunk stand above her echo as predicted and above their noise floor. */
   get bandsOver(): number {
     return this.overCount;
@@ -140,6 +152,7 @@ export class EchoEnvelope {
     }
     if (this.overCount >= BANDS_OVER) {
       this.lastPlayer = c;
+      if (this.ready) this.playerChunks++;
       // Relearning goes on while it still takes her echo for the player, up to a cap.
       if (c < this.relearnUntil) this.relearnUntil = Math.min(this.relearnCap, Math.max(this.relearnUntil, c + LEARN_AFTER_CHUNKS));
     }

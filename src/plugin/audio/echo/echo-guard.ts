@@ -15,6 +15,16 @@ export interface RawChunk {
   readonly output: Float32Array;
 }
 
+/** See {@link EchoGuard.rawTrack}. */
+export interface RawTrackStatus {
+  /** Whether it has learnt enough of the room (5 s of the game playing) to decide. */
+  ready: boolean;
+  /** The game's output's lag into the raw microphone, ms, or null until read. */
+  lagMs: number | null;
+  /** Chunks (20 ms) it has taken for the player since it was ready. */
+  playerChunks: number;
+}
+
 /** What the guard believes about the echo path. */
 export type EchoState = 'unknown' | 'cancelled' | 'echo';
 
@@ -83,6 +93,7 @@ export class EchoGuard {
   private readonly bands = new BandGate(CHUNK);
   /** Her echo in the raw microphone, predicted from the game's output, when the uplink feeds them. */
   private readonly envelope = new EchoEnvelope(CHUNK);
+  private rawSeen = false;
   private readonly line: GuardLine;
   private floor = false; // the player has the floor: send as it comes
   private readonly probeChunks: number;
@@ -146,6 +157,17 @@ export class EchoGuard {
     return this.stateValue;
   }
 
+  /**
+   * The raw-track model ({@link EchoGuardOptions.rawTrack}) as it stands, or null when the
+   * microphone gives no raw track: whether it decides yet, the output's lag into the raw
+   * microphone, and how many chunks it has taken for the player.
+   */
+  get rawTrack(): RawTrackStatus | null {
+    const e = this.envelope;
+    if (e.learntChunks === 0 && !this.rawSeen) return null;
+    return { ready: e.ready, lagMs: e.lagMs, playerChunks: e.playerChunks };
+  }
+
   get estimate(): EchoEstimate | null {
     return this.lastEstimate;
   }
@@ -195,7 +217,10 @@ export class EchoGuard {
    */
   process(mic: MicChunk, ref: Float32Array, send: (chunk: MicChunk) => void, raw?: RawChunk | null): void {
     const pushToTalkHeld = this.talkKeyHeld;
-    if (raw) this.envelope.push(raw.mic, raw.output);
+    if (raw) {
+      this.rawSeen = true;
+      this.envelope.push(raw.mic, raw.output);
+    }
     const pausedMs = this.estimator.msSinceActive;
     this.estimator.push(mic.samples, ref);
     this.gate.push(mic.meanSquare, meanSquareOf(ref));
