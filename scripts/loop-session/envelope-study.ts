@@ -61,8 +61,12 @@ function main(): void {
       continue;
     }
     echoOnly++;
-    if (!hit[c]) run = 0;
-    else if ((flagged++, ++run) === 3) runs.push(c);
+    if (!hit[c]) {
+      run = 0;
+      continue;
+    }
+    flagged++;
+    if (++run === 3) runs.push(c);
   }
   console.log(
     `chunks with her echo and the music only, taken for the player: ${flagged} of ${echoOnly} (${((100 * flagged) / echoOnly).toFixed(2)} %); runs of three: ${runs.length}${runs.length ? ` (at ${runs.map((c) => ((c * CHUNK) / 16000).toFixed(0)).join(', ')} s)` : ''}`,

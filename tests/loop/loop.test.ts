@@ -2,23 +2,12 @@ import type { Browser } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AcousticLoop } from '../support/acoustic-loop.ts';
-import {
-  bargeIn,
-  emulatorStats,
-  guardReport,
-  guardSpeaks,
-  type LoopDemo,
-  observed,
-  openGuardOnLoop,
-  roomVoiceToVoice,
-  writePlayerWav,
-} from '../support/loop-scenarios.ts';
+import { emulatorStats, guardReport, guardSpeaks, type LoopDemo, observed, openGuardOnLoop } from '../support/loop-scenarios.ts';
 
 let loop: AcousticLoop;
 let server: ViteDevServer;
 let browser: Browser;
 let baseUrl: string;
-let playerWav: string;
 let demo: LoopDemo | null = null;
 
 beforeAll(async () => {
@@ -28,7 +17,6 @@ beforeAll(async () => {
   const address = server.httpServer?.address();
   baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   browser = await loop.launchChromium();
-  playerWav = await writePlayerWav();
 });
 
 // A page left open would go on hearing and talking in the room: close it whatever happened.
@@ -62,16 +50,17 @@ describe('on a real speaker → microphone loop (PulseAudio, headed Chromium und
             .microphoneSettings.echoCancellation,
       ),
     ).toBe(true);
-  });
-
-  it('the player talks over the guard in the room: she stops, the player is answered; onset → silence is measured', async () => {
-    demo = await openGuardOnLoop(browser, baseUrl);
-    const bargeInMs = await bargeIn(loop, demo, playerWav);
-    // 0 is a result too: she was already silent at the player's onset and stayed so 300 ms.
-    expect(bargeInMs).toBeGreaterThanOrEqual(0);
-    // Chromium's canceller gates the player for a second or so of double talk on this loop
-    // (npm run bench reports the figure); she must still stop well before her line ends.
-    expect(bargeInMs).toBeLessThan(3000);
+    // The raw twin reached the guard, learnt the loop and found the output's lag in it.
+    const raw = await demo.evaluate(
+      () =>
+        (
+          window as unknown as {
+            oakvale: { scene(): { npcVoice: { echoStatus: { rawTrack: { ready: boolean; lagMs: number | null } | null } | null } } };
+          }
+        ).oakvale.scene().npcVoice.echoStatus?.rawTrack ?? null,
+    );
+    expect(raw?.ready).toBe(true);
+    expect(raw?.lagMs).toBeGreaterThan(0);
   });
 
   it('echo cancellation forced off: the echo guard measures the echo, holds the mic while she speaks, and she is still never interrupted', async () => {
@@ -87,12 +76,5 @@ describe('on a real speaker → microphone loop (PulseAudio, headed Chromium und
     expect(echoes[0]?.echoCancellation).toBe(false);
     expect(echoes.every((e) => e.returnLossDb < 35)).toBe(true);
     expect(seen.echo.at(-1)?.state).toBe('echo');
-  });
-
-  it('end of the player’s speech in the room → the guard’s first sample at the speakers, measured over the loop', async () => {
-    demo = await openGuardOnLoop(browser, baseUrl);
-    const ms = await roomVoiceToVoice(loop, demo, playerWav);
-    expect(ms).toBeGreaterThan(0);
-    expect(ms).toBeLessThan(3000); // a sanity bound; npm run bench reports the figure
   });
 });

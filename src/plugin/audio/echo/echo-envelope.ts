@@ -9,6 +9,8 @@ const HISTORY = TAPS + 40;
 const OVER_DB = 5;
 /** …and this far above the band's noise floor, dB (a fan fills the low bands). */
 const ABOVE_NOISE_DB = 10;
+/** A chunk is her echo and the game's sounds alone when no band above its noise floor stands this far above the prediction, dB. */
+const EXPLAINED_DB = 3;
 /** A chunk holds the player when this many bands do. */
 const BANDS_OVER = 2;
 /** The model does not learn within this many chunks after a chunk that held the player (their words come and go). */
@@ -70,6 +72,7 @@ export class EchoEnvelope {
   private lastPlayer = Number.NEGATIVE_INFINITY;
   private overCount = 0;
   private worstOverDb = 0;
+  private mostOverDb = Number.NEGATIVE_INFINITY;
   private relearnUntil = 0;
   private relearnCap = 0;
 
@@ -97,6 +100,15 @@ export class EchoEnvelope {
   /** The output's lag into the raw microphone as last read, ms, or null until read. */
   get lagMs(): number | null {
     return this.lag.chunks < 0 ? null : this.lag.chunks * 20;
+  }
+
+  /**
+   * Whether the newest chunk is her echo and the game's sounds and nothing else: no band above its
+   * noise floor stands 3 dB over the prediction (false until {@link ready}). Between this and
+   * {@link player} the envelope cannot tell, and the guard's other rules decide.
+   */
+  get explained(): boolean {
+    return this.ready && this.mostOverDb < EXPLAINED_DB;
   }
 
   /** How many bands of the newest chunk stand above her echo as predicted and above their noise floor. */
@@ -133,6 +145,7 @@ export class EchoEnvelope {
     const noise = (c % NOISE_CHUNKS) * BANDS;
     this.overCount = 0;
     this.worstOverDb = 0;
+    this.mostOverDb = Number.NEGATIVE_INFINITY;
     for (let b = 0; b < BANDS; b++) {
       const power = 10 ** ((this.db[b] as number) / 10);
       this.mic[b] = power;
@@ -145,7 +158,9 @@ export class EchoEnvelope {
       // Within a chunk either way: the lag is read to a chunk, and drifts between readings.
       for (let s = -SLACK; s <= SLACK; s++) if (s !== 0) echo = Math.max(echo, this.predict(b, c, this.offset + s));
       const overDb = 10 * Math.log10(power / (echo + least + 1e-20));
-      if (overDb > OVER_DB && power > least * 10 ** (ABOVE_NOISE_DB / 10)) {
+      const audible = power > least * 10 ** (ABOVE_NOISE_DB / 10);
+      if (audible && overDb > this.mostOverDb) this.mostOverDb = overDb;
+      if (overDb > OVER_DB && audible) {
         this.overCount++;
         if (overDb > this.worstOverDb) this.worstOverDb = overDb;
       }

@@ -318,15 +318,15 @@ export class EchoGuard {
 
   /** What the newest chunk holds: nothing above the noise floor, sound, or sound that may be the player's (in enough bands), or that and {@link STRONG_RATIO} louder. */
   private classify(mic: MicChunk, least: number): ChunkClass {
-    // The raw microphone against the game's output decides, once learnt: a player the canceller
-    // squeezes to its floor is still there, and her leaks, however loud, are not the player.
-    if (this.envelope.ready) {
-      if (!this.envelope.player) return mic.meanSquare <= this.gate.floor(least) ? QUIET : SOUND;
-      return this.probeChunks > 0 && mic.meanSquare > this.gate.threshold(least) * STRONG_RATIO ? STRONG : PLAYER;
-    }
+    // The raw microphone against the game's output, once learnt: sound the game did not play is the
+    // player however far the canceller squeezed it, and what it plays alone is not, however loud
+    // the canceller let it through. Between the two, the rules on the canceller's track decide.
+    const strong = this.probeChunks > 0 && mic.meanSquare > this.gate.threshold(least) * STRONG_RATIO;
+    if (this.envelope.player) return strong ? STRONG : PLAYER;
+    if (this.envelope.explained) return mic.meanSquare <= this.gate.floor(least) ? QUIET : SOUND;
     if (mic.meanSquare <= this.gate.floor(least)) return QUIET;
     if (!this.bands.player(least)) return SOUND;
-    return this.probeChunks > 0 && mic.meanSquare > this.gate.threshold(least) * STRONG_RATIO ? STRONG : PLAYER;
+    return strong ? STRONG : PLAYER;
   }
 
   private forgetRecent(): void {
