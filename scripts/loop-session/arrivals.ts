@@ -1,5 +1,6 @@
 import { CrossCorrelation } from '../../src/plugin/audio/echo/cross-correlation.ts';
-import { envelope, onset } from '../../tests/support/room-recording.ts';
+import { envelope, onset, to16k } from '../../tests/support/room-recording.ts';
+import { readWav } from '../../tests/support/wav.ts';
 import { CHUNK, type Session } from './session-file.ts';
 
 const RATE = 16000;
@@ -48,4 +49,28 @@ export function findArrivals(session: Session, line: Float32Array): number[] {
     const at = first * CHUNK + a - STRETCH_AT_S[0] * RATE;
     return at >= 0 ? Math.floor(at / CHUNK) : -1;
   });
+}
+
+/**
+ * The player's arrivals in the raw microphone of a session recorded with `record.ts … model` (on
+ * its clip's timeline), and which of its chunks hold the player's line or its tail (`busy`).
+ *
+ * @example
+ * ```ts
+ * const { arrivals, busy } = arrivalsOnRaw(session, 'tests/.fixtures/room-player.wav');
+ * ```
+ */
+export function arrivalsOnRaw(session: Session, playerWav: string): { arrivals: number[]; busy: Uint8Array; chunks: number } {
+  if (!session.model) throw new Error('the session has no raw microphone: record it with record.ts … model');
+  const { raw } = session.model;
+  const w = readWav(playerWav);
+  const line = to16k(w.samples, w.sampleRate);
+  const env = envelope(line, RATE);
+  const speechChunks = Math.ceil(((env.length - onset(env)) * 10) / 20);
+  const times = session.meta.besideTimes ?? [];
+  const arrivals = findArrivals({ ...session, mic: raw, meta: { ...session.meta, times } }, line).filter((a) => a >= 0);
+  const chunks = Math.floor(raw.length / CHUNK);
+  const busy = new Uint8Array(chunks);
+  for (const a of arrivals) busy.fill(1, Math.max(0, a - 5), Math.min(chunks, a + speechChunks + 25));
+  return { arrivals, busy, chunks };
 }

@@ -1,8 +1,6 @@
 import { percentileOf } from '../../bench/metric.ts';
 import { EchoEnvelope } from '../../src/plugin/audio/echo/echo-envelope.ts';
-import { envelope, onset, to16k } from '../../tests/support/room-recording.ts';
-import { readWav } from '../../tests/support/wav.ts';
-import { findArrivals } from './arrivals.ts';
+import { arrivalsOnRaw } from './arrivals.ts';
 import { CHUNK, readSession } from './session-file.ts';
 
 /** The game's output counts as playing above this mean square (−50 dBFS), as in the envelope. */
@@ -21,15 +19,8 @@ function main(): void {
   const session = readSession(base);
   if (!session.model) throw new Error(`${base} has no raw microphone: record it with record.ts … model`);
   const { raw, out } = session.model;
-  const w = readWav(playerWav);
-  const line = to16k(w.samples, w.sampleRate);
-  const env = envelope(line, 16000);
-  const speechChunks = Math.ceil(((env.length - onset(env)) * 10) / 20);
+  const { arrivals, busy, chunks } = arrivalsOnRaw(session, playerWav);
   const times = session.meta.besideTimes ?? [];
-  const arrivals = findArrivals({ ...session, mic: raw, meta: { ...session.meta, times } }, line).filter((a) => a >= 0);
-  const chunks = Math.floor(raw.length / CHUNK);
-  const busy = new Uint8Array(chunks);
-  for (const a of arrivals) busy.fill(1, Math.max(0, a - 5), Math.min(chunks, a + speechChunks + 25));
   const model = new EchoEnvelope(CHUNK);
   const hit = new Uint8Array(chunks);
   const playing = new Uint8Array(chunks);

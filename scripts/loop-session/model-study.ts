@@ -1,11 +1,8 @@
 import { percentileOf } from '../../bench/metric.ts';
-import { envelope, onset, to16k } from '../../tests/support/room-recording.ts';
-import { readWav } from '../../tests/support/wav.ts';
-import { findArrivals } from './arrivals.ts';
+import { arrivalsOnRaw } from './arrivals.ts';
 import { EchoModel } from './echo-model.ts';
 import { CHUNK, readSession } from './session-file.ts';
 
-const RATE = 16000;
 /** The game's output counts as playing above this level, dBFS. */
 const PLAYING_DB = -50;
 /** Chunks before each onset whose echo-only levels set the thresholds, and chunks after it searched. */
@@ -38,15 +35,7 @@ function main(): void {
   const session = readSession(base);
   if (!session.model) throw new Error(`${base} has no raw microphone: record it with record.ts … model`);
   const { raw, out, beside } = session.model;
-  const w = readWav(playerWav);
-  const line = to16k(w.samples, w.sampleRate);
-  const env = envelope(line, RATE);
-  const speechChunks = Math.ceil(((env.length - onset(env)) * 10) / 20);
-  const times = session.meta.besideTimes ?? [];
-  const arrivals = findArrivals({ ...session, mic: raw, meta: { ...session.meta, times } }, line).filter((a) => a >= 0);
-  const chunks = Math.floor(raw.length / CHUNK);
-  const busy = new Uint8Array(chunks);
-  for (const a of arrivals) busy.fill(1, Math.max(0, a - 5), Math.min(chunks, a + speechChunks + 25));
+  const { arrivals, busy, chunks } = arrivalsOnRaw(session, playerWav);
   const run = (adapt: (c: number) => boolean) => {
     const model = new EchoModel();
     const left = new Float64Array(chunks);
