@@ -33,6 +33,7 @@ const ENTRIES = {
       'EchoMode',
       'EchoState',
       'EchoStatus',
+      'RawTrackStatus',
       'HowlerLike',
       'JsonSchema',
       'LipSyncOptions',
