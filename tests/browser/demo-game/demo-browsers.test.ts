@@ -56,6 +56,9 @@ async function waitForLine(page: TestPage, line: string | RegExp, what: string, 
 describe.each(['firefox', 'webkit'] as const)('the demo village in %s', (name) => {
   it('loads clean, its sound starts on the start click, and it looks like a village', async () => {
     const page = await openDemo(name);
+    // The click resumes the game's context; Firefox's audio backend can take a few seconds to open
+    // its stream on a loaded machine, so the state is read once it runs, or after 5 s.
+    await page.waitFor(() => (window as unknown as Oakvale).oakvale.game.sound.context.state === 'running', 5000).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 800));
     mkdirSync('test-results', { recursive: true });
     await page.screenshot(`test-results/village-${name}.png`);
