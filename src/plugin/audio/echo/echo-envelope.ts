@@ -27,6 +27,7 @@ const PLAYING_MEAN_SQUARE = 1e-5;
 const NOISE_CHUNKS = 100;
 /** The model starts this many chunks before the output's measured lag into the microphone. */
 const BEFORE_LAG = 2;
+/** The prediction a band is held against is the largest with the output this many chunks either way (the lag is read to a chunk). */
 const SLACK = 1;
 /** NLMS step. */
 const STEP = 0.2;
@@ -38,8 +39,9 @@ const STEP = 0.2;
  * so a drifting or jumping delay of a few milliseconds does not throw it off as it throws a
  * waveform model). A chunk that stands well above that prediction in two bands holds sound the
  * game did not play: the player. A canceller that leaks her echo does not change the room, so its
- * leaks are not that (docs/rooms.md). It learns only where the microphone matches the prediction,
- * and not for a second after the player; it says nothing until it has heard 10 s of output.
+ * leaks are not that (docs/rooms.md). It learns from every chunk while the game plays except
+ * within a second of one it took for the player, and from all of them for a while after
+ * {@link EchoEnvelope.relearn}; it says nothing until it has learnt from 5 s of output.
  * Allocation-free after construction.
  *
  * @example
