@@ -60,8 +60,8 @@ export interface EchoGuardOptions extends EchoEstimatorOptions {
    * Where the browser gives a second track of the microphone with its processing off, compare it
    * band by band with the game's whole output (voices and music, `EchoEnvelope`): sound the game
    * did not play is the player, and a canceller leaking her echo is not. Once it has learnt the
-   * room (10 s of output), it decides what may be the player in place of the level rules on what
-   * the canceller left, so her leaks no longer pause her and a player the canceller squeezes is
+   * room (5 s of output), it decides where it can tell, and the level rules on what the canceller
+   * left decide between: her leaks no longer pause her, and a player the canceller squeezes is
    * still heard (docs/rooms.md). `false` opens one track only.
    * @defaultValue true
    */
