@@ -32,6 +32,22 @@ const SLACK = 1;
 /** NLMS step. */
 const STEP = 0.2;
 
+/** The same 20 ms as a microphone chunk, of the microphone before the browser's processing and of the game's whole output. */
+export interface RawChunk {
+  readonly mic: Float32Array;
+  readonly output: Float32Array;
+}
+
+/** See `EchoGuard.rawTrack`. */
+export interface RawTrackStatus {
+  /** Whether it has learnt enough of the room (5 s of the game playing) to decide. */
+  ready: boolean;
+  /** The game's output's lag into the raw microphone, ms, or null until read. */
+  lagMs: number | null;
+  /** Chunks (20 ms) it has taken for the player since it was ready. */
+  playerChunks: number;
+}
+
 /**
  * Her echo in the microphone before the browser's processing, predicted band by band from the
  * game's whole output (voices and music): each band's power is a learnt, non-negative mix of the

@@ -1,59 +1,18 @@
 import type { MicChunk } from '../capture/mic-chunk.js';
 import { BandGate } from './band-gate.js';
-import { EchoEnvelope } from './echo-envelope.js';
+import { EchoEnvelope, type RawChunk, type RawTrackStatus } from './echo-envelope.js';
 import { type EchoEstimate, EchoEstimator, type EchoMode } from './echo-estimator.js';
 import type { EchoGuardOptions } from './echo-guard-options.js';
 import { type ChunkClass, GuardLine, PLAYER, QUIET, SOUND, STRONG } from './guard-line.js';
+import * as tuning from './guard-tuning.js';
 import { meanSquareOf, SoundGate } from './sound-gate.js';
 
+export type { RawChunk, RawTrackStatus } from './echo-envelope.js';
 export { type EchoEstimate, EchoEstimator, type EchoEstimatorOptions, type EchoMode } from './echo-estimator.js';
 export type { EchoGuardOptions } from './echo-guard-options.js';
 
-/** The same 20 ms as a microphone chunk, of the microphone before the browser's processing and of the game's whole output. */
-export interface RawChunk {
-  readonly mic: Float32Array;
-  readonly output: Float32Array;
-}
-
-/** See {@link EchoGuard.rawTrack}. */
-export interface RawTrackStatus {
-  /** Whether it has learnt enough of the room (5 s of the game playing) to decide. */
-  ready: boolean;
-  /** The game's output's lag into the raw microphone, ms, or null until read. */
-  lagMs: number | null;
-  /** Chunks (20 ms) it has taken for the player since it was ready. */
-  playerChunks: number;
-}
-
 /** What the guard believes about the echo path. */
 export type EchoState = 'unknown' | 'cancelled' | 'echo';
-
-const CHUNK = 320;
-/** Once the player has the floor, it stays theirs until the microphone has been quiet this long. */
-const FLOOR_RELEASE_CHUNKS = 20;
-/** The NPC starting again after a pause this long counts as an onset (see onsetTalkMs). */
-const ONSET_AFTER_PAUSE_MS = 250;
-/** During a probe, what the microphone hears this soon after the NPC pauses may still be its echo (the echo path). */
-const PROBE_SETTLE_MS = 160;
-/** …after that, this share of the chunks must be sound for it to be the player. */
-const PROBE_SOUND_SHARE = 0.3;
-/** A probe waits at most this long for chunks captured before the NPC paused (a late frame), ms. */
-const PROBE_MAX_LATE_MS = 1000;
-/** With a probe, sound this loud counts towards the floor while the NPC speaks, dBFS (see docs/decisions.md). */
-const PROBE_FLOOR_DB = -80;
-/**
- * With a probe, sound 17 dB (this ratio) above what may be the player's counts twice towards {@link EchoGuardOptions.minTalkMs}:
- * a player's first syllable over her stands that far above her echo's bound before the canceller squeezes their next words (docs/rooms.md).
- */
-const STRONG_RATIO = 10 ** (17 / 10);
-/**
- * With a probe, the delay line is this long by default, ms: through a canceller in double talk a
- * player's words come as syllables of 60–80 ms with 200–300 ms squeezed between them, so their
- * sound is summed over several syllables (docs/rooms.md).
- */
-const PROBE_LOOKAHEAD_MS = 400;
-/** How many chunks of a burst are checked against her voice ({@link EchoEstimator.copiesVoice}). */
-const COPY_CHUNKS = 3;
 
 /**
  * Decides, chunk by chunk, what of the microphone goes to the service while an NPC speaks, so the
@@ -90,9 +49,9 @@ export class EchoGuard {
   /** What sound can be the player's: above the noise floor and her echo's bound… */
   private readonly gate = new SoundGate();
   /** …there, and in enough bands of its own. */
-  private readonly bands = new BandGate(CHUNK);
+  private readonly bands = new BandGate(tuning.CHUNK);
   /** Her echo in the raw microphone, predicted from the game's output, when the uplink feeds them. */
-  private readonly envelope = new EchoEnvelope(CHUNK);
+  private readonly envelope = new EchoEnvelope(tuning.CHUNK);
   private rawSeen = false;
   private readonly line: GuardLine;
   private floor = false; // the player has the floor: send as it comes
@@ -135,7 +94,7 @@ export class EchoGuard {
     this.estimator = new EchoEstimator(options);
     this.hangoverMs = options.hangoverMs ?? 300;
     this.everyChunks = Math.max(1, Math.round((options.everyMs ?? 500) / 20));
-    this.delayChunks = Math.max(0, Math.round((options.lookaheadMs ?? (this.probeChunks > 0 ? PROBE_LOOKAHEAD_MS : 160)) / 20));
+    this.delayChunks = Math.max(0, Math.round((options.lookaheadMs ?? (this.probeChunks > 0 ? tuning.PROBE_LOOKAHEAD_MS : 160)) / 20));
     // With a probe to catch mistakes, sound need not last as long before the NPC is asked to pause.
     const minTalkMs = options.minTalkMs ?? (this.probeChunks > 0 ? 120 : 140);
     this.talkChunks = Math.min(Math.max(1, this.delayChunks), Math.max(1, Math.round(minTalkMs / 20)));
@@ -145,23 +104,19 @@ export class EchoGuard {
     this.onsetChunks = Math.round((options.onsetMs ?? 700) / 20);
     this.soundMeanSquare = 10 ** ((options.audibleDb ?? -55) / 10);
     this.stickyChunks = Math.round((options.stickyMs ?? (this.probeChunks > 0 ? 1000 : 10_000)) / 20);
-    this.probeSettleChunks = Math.min(this.probeChunks - 1, Math.round(PROBE_SETTLE_MS / 20));
-    this.probeMaxChunks = this.probeChunks > 0 ? this.probeChunks + Math.round(PROBE_MAX_LATE_MS / 20) : 0;
+    this.probeSettleChunks = Math.min(this.probeChunks - 1, Math.round(tuning.PROBE_SETTLE_MS / 20));
+    this.probeMaxChunks = this.probeChunks > 0 ? this.probeChunks + Math.round(tuning.PROBE_MAX_LATE_MS / 20) : 0;
     const slots = Math.max(this.delayChunks, this.onsetTalkChunks) + this.probeMaxChunks + 1;
     // A canceller squeezes a player talking over the NPC far down; with a probe, faint sound may ask the NPC to pause.
-    this.floorMeanSquare = this.probeChunks > 0 ? Math.min(this.soundMeanSquare, 10 ** (PROBE_FLOOR_DB / 10)) : this.soundMeanSquare;
-    this.line = new GuardLine(slots, CHUNK);
+    this.floorMeanSquare = this.probeChunks > 0 ? Math.min(this.soundMeanSquare, 10 ** (tuning.PROBE_FLOOR_DB / 10)) : this.soundMeanSquare;
+    this.line = new GuardLine(slots, tuning.CHUNK);
   }
 
   get state(): EchoState {
     return this.stateValue;
   }
 
-  /**
-   * The raw-track model ({@link EchoGuardOptions.rawTrack}) as it stands, or null when the
-   * microphone gives no raw track: whether it decides yet, the output's lag into the raw
-   * microphone, and how many chunks it has taken for the player.
-   */
+  /** The raw-track model ({@link EchoGuardOptions.rawTrack}) as it stands; null without a raw track. */
   get rawTrack(): RawTrackStatus | null {
     const e = this.envelope;
     if (e.learntChunks === 0 && !this.rawSeen) return null;
@@ -226,7 +181,7 @@ export class EchoGuard {
     this.gate.push(mic.meanSquare, meanSquareOf(ref));
     this.bands.push(mic.samples, ref, this.gate.playingNow);
     this.chunks++;
-    if (pausedMs >= ONSET_AFTER_PAUSE_MS && this.estimator.msSinceActive < 20) this.lineStart = this.chunks;
+    if (pausedMs >= tuning.ONSET_AFTER_PAUSE_MS && this.estimator.msSinceActive < 20) this.lineStart = this.chunks;
     if (this.chunks % this.everyChunks === 0 && this.estimator.msSinceActive <= 200) this.measure();
     if (this.probing >= 0) {
       this.probe(mic, send);
@@ -262,7 +217,7 @@ export class EchoGuard {
     const loud = sound >= PLAYER;
     if (this.floor) {
       this.quietRun = loud ? 0 : this.quietRun + 1;
-      if (this.quietRun >= FLOOR_RELEASE_CHUNKS) this.floor = false;
+      if (this.quietRun >= tuning.FLOOR_RELEASE_CHUNKS) this.floor = false;
       send(mic);
       return;
     }
@@ -316,12 +271,12 @@ export class EchoGuard {
     this.probeEnd = this.probeSettleEnd + listen;
   }
 
-  /** What the newest chunk holds: nothing above the noise floor, sound, or sound that may be the player's (in enough bands), or that and {@link STRONG_RATIO} louder. */
+  /** What the newest chunk holds: nothing above the noise floor, sound, or sound that may be the player's (in enough bands), or that and {@link tuning.STRONG_RATIO} louder. */
   private classify(mic: MicChunk, least: number): ChunkClass {
     // The raw microphone against the game's output, once learnt: sound the game did not play is the
     // player however far the canceller squeezed it, and what it plays alone is not, however loud
     // the canceller let it through. Between the two, the rules on the canceller's track decide.
-    const strong = this.probeChunks > 0 && mic.meanSquare > this.gate.threshold(least) * STRONG_RATIO;
+    const strong = this.probeChunks > 0 && mic.meanSquare > this.gate.threshold(least) * tuning.STRONG_RATIO;
     if (this.envelope.player) return strong ? STRONG : PLAYER;
     if (this.envelope.explained) return mic.meanSquare <= this.gate.floor(least) ? QUIET : SOUND;
     if (mic.meanSquare <= this.gate.floor(least)) return QUIET;
@@ -350,7 +305,7 @@ export class EchoGuard {
     this.enqueue(mic, sound);
     if (++this.probing > this.probeSettleEnd && sound >= PLAYER) this.probeSound++;
     const listen = this.probeEnd - this.probeSettleEnd;
-    const talksOn = this.probeSound >= Math.ceil(listen * PROBE_SOUND_SHARE);
+    const talksOn = this.probeSound >= Math.ceil(listen * tuning.PROBE_SOUND_SHARE);
     // Her echo can still arrive after the settle (a long output path): sound that copies her voice
     // is hers, or hers over the player's; the probe listens once more, and a player talks on.
     const heardCopy = !pushToTalkHeld && this.probing >= this.probeEnd && talksOn && this.copiesHerVoice(listen);
@@ -397,12 +352,12 @@ export class EchoGuard {
   }
 
   /**
-   * Whether the loudest {@link COPY_CHUNKS} chunks in the line (or its newest `within`) copy her voice at some delay:
+   * Whether the loudest {@link tuning.COPY_CHUNKS} chunks in the line (or its newest `within`) copy her voice at some delay:
    * a canceller that slips lets her through at her own level for a few chunks, as loud as a player's first syllable.
    */
   private copiesHerVoice(within?: number): boolean {
-    const age = this.line.loudestRunAge(COPY_CHUNKS, within);
-    return age >= 0 && this.estimator.copiesVoice(age * 20, COPY_CHUNKS * 20);
+    const age = this.line.loudestRunAge(tuning.COPY_CHUNKS, within);
+    return age >= 0 && this.estimator.copiesVoice(age * 20, tuning.COPY_CHUNKS * 20);
   }
 
   private enqueue(chunk: MicChunk, sound: ChunkClass): void {
