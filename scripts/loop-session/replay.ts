@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { percentileOf } from '../../bench/metric.ts';
 import { MicChunk } from '../../src/plugin/audio/capture/mic-chunk.ts';
-import { EchoGuard, type EchoGuardOptions } from '../../src/plugin/audio/echo/echo-guard.ts';
+import { EchoGuard, type EchoGuardOptions, type RawChunk } from '../../src/plugin/audio/echo/echo-guard.ts';
 import { to16k } from '../../tests/support/room-recording.ts';
 import { readWav } from '../../tests/support/wav.ts';
 import { findArrivals } from './arrivals.ts';
@@ -50,6 +50,7 @@ const HEARD_WITHIN_MS = 3000;
  */
 export function replay(session: Session, options: EchoGuardOptions = {}, arrivals: number[] = []): ReplayResult {
   const { mic, ref, meta } = session;
+  const raw = session.model && options.rawTrack !== false ? rawBeside(session) : () => null;
   const guard = new EchoGuard(true, undefined, { probeMs: 360, ...options });
   const chunks = Math.min(meta.times.length, Math.floor(mic.length / CHUNK), Math.floor(ref.length / CHUNK));
   const chunk = new MicChunk(CHUNK);
@@ -63,7 +64,7 @@ export function replay(session: Session, options: EchoGuardOptions = {}, arrival
     }
     chunk.measure();
     const had = guard.playerHasFloor;
-    guard.process(chunk, voice, () => {});
+    guard.process(chunk, voice, () => {}, raw(i));
     if (!had && guard.playerHasFloor) {
       triggers.push(meta.times[i] as number);
       triggerChunks.push(i);
@@ -107,6 +108,65 @@ export function replay(session: Session, options: EchoGuardOptions = {}, arrival
     recordedFalse: recordedFalse.length,
     recordedFalseInLines: recordedFalse.filter((t) => t < firstPlay).length,
   };
+}
+
+/**
+ * For a session recorded with `record.ts … model`: the raw microphone and the game's output of the
+ * page's own clip for the chunk the guard processed as `i`. Both clips read the same microphone
+ * chunk by chunk, so one offset lines them up: where the clip's cancelled track best follows the
+ * guard's microphone (dB envelopes, ±15 chunks). In the plugin both tracks come from one clip, as here.
+ */
+function rawBeside(session: Session): (i: number) => RawChunk | null {
+  const { raw, out, beside } = session.model as NonNullable<Session['model']>;
+  const offset = bestOffset(dbEnvelope(session.mic), dbEnvelope(beside), 15);
+  const last = Math.min(Math.floor(raw.length / CHUNK), Math.floor(out.length / CHUNK)) - 1;
+  const f32 = (x: Int16Array, c: number) => Float32Array.from(x.subarray(c * CHUNK, (c + 1) * CHUNK), (v) => v / 32768);
+  return (i) => {
+    const j = i + offset;
+    return j < 0 || j > last ? null : { mic: f32(raw, j), output: f32(out, j) };
+  };
+}
+
+/** Each chunk's level, dB (floor −90). */
+function dbEnvelope(x: Int16Array): Float64Array {
+  const n = Math.floor(x.length / CHUNK);
+  const e = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    let sum = 0;
+    for (let k = 0; k < CHUNK; k++) sum += ((x[c * CHUNK + k] as number) / 32768) ** 2;
+    e[c] = 10 * Math.log10(sum / CHUNK + 1e-9);
+  }
+  return e;
+}
+
+/** The offset o in ±`range` at which `b[i + o]` correlates best with `a[i]`. */
+function bestOffset(a: Float64Array, b: Float64Array, range: number): number {
+  let best = Number.NEGATIVE_INFINITY;
+  let at = 0;
+  for (let o = -range; o <= range; o++) {
+    let sa = 0;
+    let sb = 0;
+    let sab = 0;
+    let saa = 0;
+    let sbb = 0;
+    let n = 0;
+    for (let i = Math.max(0, -o); i < Math.min(a.length, b.length - o); i++) {
+      const p = a[i] as number;
+      const q = b[i + o] as number;
+      sa += p;
+      sb += q;
+      sab += p * q;
+      saa += p * p;
+      sbb += q * q;
+      n++;
+    }
+    const r = (sab - (sa * sb) / n) / Math.sqrt((saa - (sa * sa) / n) * (sbb - (sb * sb) / n));
+    if (r > best) {
+      best = r;
+      at = o;
+    }
+  }
+  return at;
 }
 
 /**

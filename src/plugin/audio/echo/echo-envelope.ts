@@ -129,6 +129,11 @@ export class EchoEnvelope {
     return this.ready && this.mostOverDb < EXPLAINED_DB;
   }
 
+  /** Chunks since the newest it took for the player (Infinity if none yet). */
+  get chunksSincePlayer(): number {
+    return this.chunks - 1 - this.lastPlayer;
+  }
+
   /** How many bands of the newest chunk stand above her echo as predicted and above their noise floor. */
   get bandsOver(): number {
     return this.overCount;

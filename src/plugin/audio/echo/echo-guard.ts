@@ -275,10 +275,12 @@ export class EchoGuard {
   private classify(mic: MicChunk, least: number): ChunkClass {
     // The raw microphone against the game's output, once learnt: sound the game did not play is the
     // player however far the canceller squeezed it, and what it plays alone is not, however loud
-    // the canceller let it through. Between the two, the rules on the canceller's track decide.
+    // the canceller let it through, unless it heard the player just now (PLAYER_CARRY_CHUNKS).
+    // Between the two, the rules on the canceller's track decide.
     const strong = this.probeChunks > 0 && mic.meanSquare > this.gate.threshold(least) * tuning.STRONG_RATIO;
-    if (this.envelope.player) return strong ? STRONG : PLAYER;
-    if (this.envelope.explained) return mic.meanSquare <= this.gate.floor(least) ? QUIET : SOUND;
+    const { player, explained, chunksSincePlayer } = this.envelope;
+    if (player) return strong ? STRONG : PLAYER;
+    if (explained && chunksSincePlayer > tuning.PLAYER_CARRY_CHUNKS) return mic.meanSquare <= this.gate.floor(least) ? QUIET : SOUND;
     if (mic.meanSquare <= this.gate.floor(least)) return QUIET;
     if (!this.bands.player(least)) return SOUND;
     return strong ? STRONG : PLAYER;

@@ -26,3 +26,9 @@ export const STRONG_RATIO = 10 ** (17 / 10);
 export const PROBE_LOOKAHEAD_MS = 400;
 /** How many chunks of a burst are checked against her voice (`EchoEstimator.copiesVoice`). */
 export const COPY_CHUNKS = 3;
+/**
+ * After the raw track hears the player, the canceller's track decides this many chunks on its own
+ * even where the raw track explains the sound: it trails the raw track by a chunk or two, and a
+ * player's syllable goes on under her louder echo in the raw microphone (docs/rooms.md).
+ */
+export const PLAYER_CARRY_CHUNKS = 5;

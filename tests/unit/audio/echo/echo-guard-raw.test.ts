@@ -77,4 +77,16 @@ describe('EchoGuard with the raw microphone and the game’s output', () => {
     const without = pauses(mic, null).filter((t) => t >= AT);
     expect(((without[0] ?? Number.POSITIVE_INFINITY) - speech / RATE) * 1000).toBeGreaterThan(300);
   });
+
+  it('a player heard at their first syllable in the raw microphone, then under her echo there, asks her to pause within 200 ms: the canceller’s track carries their words on', () => {
+    const theirs = throughRoom(concat(silence16k(AT), words, silence16k(SECONDS)).subarray(0, room.length), { delayMs: 40, rt60: 0.6 });
+    const speech = (AT + 0.04) * RATE + words.findIndex((v) => Math.abs(v) > 0.01);
+    // In the raw microphone their first 40 ms stand out of her echo, 10 dB up; the rest comes 26 dB down, under it.
+    const raw = room.map((v, i) => v + (theirs[i] as number) * (i < speech + 0.04 * RATE ? 3 : 0.05));
+    // The canceller takes her echo out and passes their words, not loud enough to count double.
+    const mic = cancelled().map((v, i) => v + 0.05 * (theirs[i] as number));
+    const heard = pauses(mic, raw).filter((t) => t >= AT);
+    expect(heard.length).toBeGreaterThan(0);
+    expect(((heard[0] as number) - speech / RATE) * 1000).toBeLessThanOrEqual(200);
+  });
 });
