@@ -3,6 +3,7 @@ import { percentileOf } from '../../bench/metric.ts';
 import { MicChunk } from '../../src/plugin/audio/capture/mic-chunk.ts';
 import { EchoGuard, type EchoGuardOptions, type RawChunk } from '../../src/plugin/audio/echo/echo-guard.ts';
 import { to16k } from '../../tests/support/room-recording.ts';
+import { alignedCorrelation } from '../../tests/support/signal.ts';
 import { readWav } from '../../tests/support/wav.ts';
 import { findArrivals } from './arrivals.ts';
 import { CHUNK, readSession, type Session } from './session-file.ts';
@@ -118,7 +119,7 @@ export function replay(session: Session, options: EchoGuardOptions = {}, arrival
  */
 function rawBeside(session: Session): (i: number) => RawChunk | null {
   const { raw, out, beside } = session.model as NonNullable<Session['model']>;
-  const offset = bestOffset(dbEnvelope(session.mic), dbEnvelope(beside), 15);
+  const offset = alignedCorrelation(dbEnvelope(beside), dbEnvelope(session.mic), 15).lag;
   const last = Math.min(Math.floor(raw.length / CHUNK), Math.floor(out.length / CHUNK)) - 1;
   const f32 = (x: Int16Array, c: number) => Float32Array.from(x.subarray(c * CHUNK, (c + 1) * CHUNK), (v) => v / 32768);
   return (i) => {
@@ -127,7 +128,7 @@ function rawBeside(session: Session): (i: number) => RawChunk | null {
   };
 }
 
-/** Each chunk's level, dB (floor −90). */
+/** Each chunk's level, dB (floor −90), less its mean (so the correlation follows the changes). */
 function dbEnvelope(x: Int16Array): Float64Array {
   const n = Math.floor(x.length / CHUNK);
   const e = new Float64Array(n);
@@ -136,37 +137,8 @@ function dbEnvelope(x: Int16Array): Float64Array {
     for (let k = 0; k < CHUNK; k++) sum += ((x[c * CHUNK + k] as number) / 32768) ** 2;
     e[c] = 10 * Math.log10(sum / CHUNK + 1e-9);
   }
-  return e;
-}
-
-/** The offset o in ±`range` at which `b[i + o]` correlates best with `a[i]`. */
-function bestOffset(a: Float64Array, b: Float64Array, range: number): number {
-  let best = Number.NEGATIVE_INFINITY;
-  let at = 0;
-  for (let o = -range; o <= range; o++) {
-    let sa = 0;
-    let sb = 0;
-    let sab = 0;
-    let saa = 0;
-    let sbb = 0;
-    let n = 0;
-    for (let i = Math.max(0, -o); i < Math.min(a.length, b.length - o); i++) {
-      const p = a[i] as number;
-      const q = b[i + o] as number;
-      sa += p;
-      sb += q;
-      sab += p * q;
-      saa += p * p;
-      sbb += q * q;
-      n++;
-    }
-    const r = (sab - (sa * sb) / n) / Math.sqrt((saa - (sa * sa) / n) * (sbb - (sb * sb) / n));
-    if (r > best) {
-      best = r;
-      at = o;
-    }
-  }
-  return at;
+  const mean = e.reduce((a, v) => a + v, 0) / n;
+  return e.map((v) => v - mean);
 }
 
 /**
