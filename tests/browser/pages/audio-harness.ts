@@ -51,6 +51,20 @@ class Recorder {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Polls `voice` (its `update()`) every 20 ms until `done()` or `ms` have gone by: a loaded machine
+ * (WebKitGTK under Xvfb beside the loop tests) starts and runs the context late, and what the test
+ * asserts must not hang on a fixed sleep.
+ */
+async function until(voice: StreamingVoiceSource, done: () => boolean, ms = 3000): Promise<void> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    voice.update();
+    if (done() || performance.now() > deadline) return;
+    await sleep(20);
+  }
+}
+
 async function context(sampleRate?: number): Promise<AudioContext> {
   const ctx = new AudioContext({ latencyHint: 'interactive', ...(sampleRate ? { sampleRate } : {}) });
   await ctx.resume();
@@ -240,13 +254,13 @@ const harness = {
     voice.on('underrun', () => underrunEvents++);
     voice.enqueue(piece);
     await sleep(400);
-    voice.update();
+    await until(voice, () => voice.underruns > 0);
     const afterStarve = voice.underruns;
     const stateAfterStarve = voice.state;
     voice.enqueue(piece);
     voice.end();
     await sleep(400);
-    voice.update();
+    await until(voice, () => voice.state === 'idle');
     const result = {
       afterStarve,
       stateAfterStarve,
